@@ -1,0 +1,102 @@
+using R2M.MLNet.Modeling;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace R2M.MLNet.Generation;
+
+/// <summary>
+/// Batched sampling from a <see cref="CausalLM"/>: left-padded prompts, KV cache, temperature, top-k,
+/// top-p, EOS and stop tokens, seeded. Runs without gradients on the model's device.
+/// </summary>
+public static class TextGenerator
+{
+    /// <summary>
+    /// Generates up to <see cref="GenerationOptions.MaxNewTokens"/> tokens for each row of
+    /// <paramref name="promptIds"/> (B, P), left-padded as <paramref name="promptMask"/> (B, P) says.
+    /// </summary>
+    public static GenerationResult Generate(CausalLM model, Tensor promptIds, Tensor promptMask, GenerationOptions options)
+    {
+        options.Validate();
+        using var noGrad = no_grad();
+        using var outer = NewDisposeScope();
+        Device device = promptIds.device;
+        long batch = promptIds.shape[0];
+        int promptLength = (int)promptIds.shape[1];
+        int total = promptLength + options.MaxNewTokens;
+        using var generator = new Generator((ulong)options.Seed, device);
+        var stopIds = tensor(options.StopTokenIds.Append(options.EosId).Distinct().Select(i => (long)i).ToArray(), device: device);
+
+        var sequences = promptIds.to_type(ScalarType.Int64);                    // (B, P), grows to (B, P+N)
+        var mask = promptMask.to_type(ScalarType.Int64);
+        var logProbs = new List<Tensor>();
+        var hiddenParts = new List<Tensor>();
+        var alive = ones(batch, ScalarType.Bool, device);                        // rows still generating
+        using var cache = options.UseCache ? KvCache.Create(model.Config, batch, total, model.Body.TokenEmbeddingWeight.dtype, device) : null;
+
+        var input = sequences;
+        for (int step = 0; step < options.MaxNewTokens; step++)
+        {
+            using var stepScope = NewDisposeScope();
+            var hidden = cache is null
+                ? model.ForwardHidden(sequences, mask)                           // (B, P+t, D): everything again
+                : model.ForwardHidden(input, mask, cache: cache);                // (B, T_in, D): only new positions
+            if (options.ReturnHiddenStates && cache is not null) hiddenParts.Add(hidden.MoveToOuterDisposeScope());
+            var logits = model.Logits(hidden[.., -1, ..]).to_type(ScalarType.Float32); // (B, V)
+
+            var (next, logProb) = Sample(logits, options, generator);          // (B), (B)
+            next = where(alive, next, full_like(next, options.PadId));
+            logProb = where(alive, logProb, zeros_like(logProb));
+            var emitted = alive.to_type(ScalarType.Int64);
+            alive = alive.logical_and(isin(next, stopIds).logical_not());
+
+            sequences = cat([sequences, next.unsqueeze(1)], dim: 1).MoveToOuterDisposeScope();
+            mask = cat([mask, emitted.unsqueeze(1)], dim: 1).MoveToOuterDisposeScope();
+            alive.MoveToOuterDisposeScope();
+            logProbs.Add(logProb.MoveToOuterDisposeScope());
+            input = next.unsqueeze(1).MoveToOuterDisposeScope();                 // (B, 1)
+            if (!alive.any().item<bool>()) break;
+        }
+
+        Tensor? hiddenAll = null;
+        if (options.ReturnHiddenStates)
+        {
+            // The last token was never fed back; one more (cached) pass gives its hidden state.
+            hiddenAll = cache is null
+                ? model.ForwardHidden(sequences, mask)
+                : cat([.. hiddenParts, model.ForwardHidden(input, mask, cache: cache)], dim: 1); // (B, P+N, D)
+        }
+        var result = new GenerationResult(
+            sequences.MoveToOuterDisposeScope(), mask.MoveToOuterDisposeScope(), promptLength,
+            stack(logProbs, dim: 1).MoveToOuterDisposeScope(), hiddenAll?.detach().MoveToOuterDisposeScope());
+        return result;
+    }
+
+    /// <summary>One token per row from <paramref name="logits"/> (B, V) float32, and its log-probability.</summary>
+    public static (Tensor Next, Tensor LogProb) Sample(Tensor logits, GenerationOptions options, Generator generator)
+    {
+        if (options.Temperature == 0)
+        {
+            var greedy = logits.argmax(-1);                                       // (B)
+            var lp = nn.functional.log_softmax(logits, 1).gather(1, greedy.unsqueeze(1)).squeeze(1);
+            return (greedy, lp);
+        }
+        var scaled = logits / options.Temperature;
+        var logProbs = nn.functional.log_softmax(scaled, 1);                     // (B, V)
+        var filtered = scaled;
+        if (options.TopK > 0 && options.TopK < scaled.shape[1])
+        {
+            var kth = scaled.topk(options.TopK, dim: 1).values[.., -1..];         // (B, 1)
+            filtered = filtered.masked_fill(filtered.lt(kth), float.NegativeInfinity);
+        }
+        if (options.TopP < 1.0)
+        {
+            var (sorted, order) = filtered.sort(dim: 1, descending: true);        // (B, V)
+            var cumulative = nn.functional.softmax(sorted, 1).cumsum(1);
+            // Drop a token when the tokens before it already reach p; the most likely token always stays.
+            var drop = (cumulative - nn.functional.softmax(sorted, 1)).ge(options.TopP);
+            filtered = filtered.masked_fill(zeros_like(drop).scatter(1, order, drop), float.NegativeInfinity);
+        }
+        var next = multinomial(nn.functional.softmax(filtered, 1), 1, generator: generator).squeeze(1); // (B)
+        return (next, logProbs.gather(1, next.unsqueeze(1)).squeeze(1));
+    }
+}

@@ -1,0 +1,166 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace R2M.MLNet.Modeling;
+
+/// <summary>
+/// Loads and saves HuggingFace model folders: <c>config.json</c> plus <c>model.safetensors</c> or a sharded
+/// <c>model.safetensors.index.json</c>. Keys are checked strictly; the error lists missing and unexpected keys.
+/// </summary>
+public static class HfCheckpoint
+{
+    /// <summary>Weights file of an unsharded checkpoint.</summary>
+    public const string WeightsFile = "model.safetensors";
+    /// <summary>Index file of a sharded checkpoint.</summary>
+    public const string IndexFile = "model.safetensors.index.json";
+    /// <summary>Configuration file.</summary>
+    public const string ConfigFile = "config.json";
+
+    /// <summary>Loads a causal LM (GPT2LMHeadModel, LlamaForCausalLM, Qwen2ForCausalLM) in <paramref name="dtype"/>.</summary>
+    public static CausalLM LoadCausalLM(string folder, ScalarType dtype = ScalarType.Float32, Device? device = null)
+    {
+        var config = HfConfig.Read(Path.Combine(folder, ConfigFile));
+        var model = new CausalLM(config);
+        LoadInto(model, folder, config, dtype, device);
+        return model;
+    }
+
+    /// <summary>Loads a sequence classifier / reward model (<c>*ForSequenceClassification</c>).</summary>
+    public static SequenceScoreModel LoadSequenceScoreModel(string folder, ScalarType dtype = ScalarType.Float32, Device? device = null)
+    {
+        var config = HfConfig.Read(Path.Combine(folder, ConfigFile));
+        var weights = ReadWeights(folder, dtype);
+        try
+        {
+            int labels = weights.TryGetValue("score.weight", out var head) ? (int)head.shape[0] : 1;
+            var model = new SequenceScoreModel(config, labels);
+            CopyStrict(model, weights, config, folder);
+            return (SequenceScoreModel)Place(model, dtype, device);
+        }
+        finally
+        {
+            foreach (var t in weights.Values) t.Dispose();
+        }
+    }
+
+    /// <summary>Saves config.json and model.safetensors so that transformers loads the folder.</summary>
+    public static void Save(CausalLM model, string folder) =>
+        SaveModule(model, model.Config, model.Architecture, folder, numLabels: null);
+
+    /// <summary>Saves a reward model so that transformers loads it as <c>*ForSequenceClassification</c>.</summary>
+    public static void Save(SequenceScoreModel model, string folder) =>
+        SaveModule(model, model.Config, model.Architecture, folder, model.NumLabels);
+
+    private static void SaveModule(nn.Module module, CausalLMConfig config, string architecture, string folder, int? numLabels)
+    {
+        Directory.CreateDirectory(folder);
+        var state = module.state_dict();
+        Safetensors.Save(Path.Combine(folder, WeightsFile), state);
+        HfConfig.Write(config, Path.Combine(folder, ConfigFile), architecture, numLabels);
+    }
+
+    private static void LoadInto(nn.Module model, string folder, CausalLMConfig config, ScalarType dtype, Device? device)
+    {
+        var weights = ReadWeights(folder, dtype);
+        try
+        {
+            CopyStrict(model, weights, config, folder);
+        }
+        finally
+        {
+            foreach (var t in weights.Values) t.Dispose();
+        }
+        Place(model, dtype, device);
+    }
+
+    private static nn.Module Place(nn.Module model, ScalarType dtype, Device? device)
+    {
+        model.to(dtype);
+        if (device is not null) model.to(device);
+        model.eval();
+        return model;
+    }
+
+    /// <summary>Reads all weights of a folder, from the single file or from every shard of the index.</summary>
+    public static Dictionary<string, Tensor> ReadWeights(string folder, ScalarType dtype)
+    {
+        string single = Path.Combine(folder, WeightsFile);
+        string index = Path.Combine(folder, IndexFile);
+        if (File.Exists(single)) return Safetensors.Load(single, dtype);
+        if (!File.Exists(index))
+            throw new FileNotFoundException($"{folder}: no {WeightsFile} and no {IndexFile} (only safetensors checkpoints are read; pickle files are never loaded).");
+
+        JsonObject map;
+        try
+        {
+            map = JsonNode.Parse(File.ReadAllText(index))?["weight_map"] as JsonObject
+                ?? throw new InvalidDataException($"{index}: no 'weight_map' object.");
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{index}: not valid JSON: {e.Message}", e);
+        }
+        var result = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        foreach (var shard in map.GroupBy(kv => kv.Value!.GetValue<string>(), kv => kv.Key))
+        {
+            string shardPath = Path.Combine(folder, shard.Key);
+            if (Path.GetDirectoryName(Path.GetFullPath(shardPath)) != Path.GetFullPath(folder).TrimEnd(Path.DirectorySeparatorChar))
+                throw new InvalidDataException($"{index}: shard name '{shard.Key}' points outside the folder.");
+            var tensors = Safetensors.Load(shardPath, dtype);
+            foreach (string key in shard)
+            {
+                if (!tensors.Remove(key, out var t))
+                    throw new InvalidDataException($"{index}: maps '{key}' to {shard.Key}, which does not hold it.");
+                result[key] = t;
+            }
+            foreach (var extra in tensors.Values) extra.Dispose();
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// Copies <paramref name="weights"/> into <paramref name="module"/>'s parameters with a strict key check.
+    /// Tolerated: GPT-2 files saved from the bare body (keys without "transformer."), GPT-2's causal-mask
+    /// buffers (<c>attn.bias</c>, <c>attn.masked_bias</c>), RoPE's <c>rotary_emb.inv_freq</c>, and
+    /// <c>lm_head.weight</c> when the head is tied.
+    /// </summary>
+    public static void CopyStrict(nn.Module module, IReadOnlyDictionary<string, Tensor> weights, CausalLMConfig config, string source)
+    {
+        var expected = module.state_dict();
+        var byKey = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        var unexpected = new List<string>();
+        foreach (var (key, tensor) in weights)
+        {
+            string name = key;
+            if (!expected.ContainsKey(name) && expected.ContainsKey("transformer." + name)) name = "transformer." + name;
+            if (expected.ContainsKey(name)) byKey[name] = tensor;
+            else if (!IsTolerated(name, config)) unexpected.Add(key);
+        }
+        var missing = expected.Keys.Where(k => !byKey.ContainsKey(k)).ToList();
+        if (missing.Count > 0 || unexpected.Count > 0)
+        {
+            throw new InvalidDataException(
+                $"{source}: the checkpoint's keys do not match a {config.Family} model of this config. " +
+                $"Missing ({missing.Count}): [{string.Join(", ", missing.Take(20))}{(missing.Count > 20 ? ", ..." : "")}]. " +
+                $"Unexpected ({unexpected.Count}): [{string.Join(", ", unexpected.Take(20))}{(unexpected.Count > 20 ? ", ..." : "")}].");
+        }
+        using (no_grad())
+        {
+            foreach (var (key, target) in expected)
+            {
+                var source_ = byKey[key];
+                if (!source_.shape.SequenceEqual(target.shape))
+                    throw new InvalidDataException($"{source}: '{key}' has shape [{string.Join(", ", source_.shape)}] in the checkpoint; the config needs [{string.Join(", ", target.shape)}].");
+                target.copy_(source_);
+            }
+        }
+    }
+
+    private static bool IsTolerated(string key, CausalLMConfig config) =>
+        key.EndsWith(".attn.bias", StringComparison.Ordinal) && config.Family == ModelFamily.Gpt2
+        || key.EndsWith(".attn.masked_bias", StringComparison.Ordinal)
+        || key.EndsWith("rotary_emb.inv_freq", StringComparison.Ordinal)
+        || key == "lm_head.weight" && config.TieWordEmbeddings;
+}

@@ -1,0 +1,29 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace R2M.MLNet.Modeling;
+
+/// <summary>Root-mean-square norm as Llama computes it: in float32, then scaled by a learned weight.</summary>
+public sealed class RmsNorm : nn.Module<Tensor, Tensor>
+{
+    private readonly Parameter weight; // (D)
+    private readonly double eps;
+
+    /// <summary>Creates the norm with unit weight.</summary>
+    public RmsNorm(long dim, double eps) : base(nameof(RmsNorm))
+    {
+        this.eps = eps;
+        weight = nn.Parameter(torch.ones(dim));
+        RegisterComponents();
+    }
+
+    /// <inheritdoc />
+    public override Tensor forward(Tensor x)
+    {
+        using var scope = NewDisposeScope();
+        var x32 = x.to_type(ScalarType.Float32);                       // (.., D)
+        var normed = x32 * (x32.pow(2).mean([-1], keepdim: true) + eps).rsqrt();
+        return (weight * normed.to_type(x.dtype)).MoveToOuterDisposeScope();
+    }
+}

@@ -1,0 +1,32 @@
+using static TorchSharp.torch;
+
+namespace R2M.MLNet.Modeling;
+
+/// <summary>
+/// Rotary position embedding in HuggingFace's "rotate half" layout: the head is split in two halves
+/// (x1, x2) and rotated by cos/sin of position·θ^(−2i/Dh). Computed in float32, nothing stored.
+/// </summary>
+public static class Rope
+{
+    /// <summary>cos and sin tables for <paramref name="positions"/> (B, T): each (B, 1, T, Dh) in <paramref name="dtype"/>.</summary>
+    public static (Tensor Cos, Tensor Sin) Tables(Tensor positions, int headDim, double theta, ScalarType dtype)
+    {
+        using var scope = NewDisposeScope();
+        var exponents = arange(0, headDim, 2, dtype: ScalarType.Int64, device: positions.device).to_type(ScalarType.Float32) / headDim;
+        var invFreq = pow(theta, exponents).reciprocal();                                      // (Dh/2)
+        var freqs = invFreq.reshape(1, -1, 1).matmul(positions.to_type(ScalarType.Float32).unsqueeze(1)) // (B, Dh/2, T)
+            .transpose(1, 2);                                                                  // (B, T, Dh/2)
+        var angles = cat([freqs, freqs], dim: -1);                                             // (B, T, Dh)
+        var cos = angles.cos().to_type(dtype).unsqueeze(1);                                    // (B, 1, T, Dh)
+        var sin = angles.sin().to_type(dtype).unsqueeze(1);
+        return (cos.MoveToOuterDisposeScope(), sin.MoveToOuterDisposeScope());
+    }
+
+    /// <summary>Rotates <paramref name="x"/> (B, H, T, Dh) by the tables.</summary>
+    public static Tensor Apply(Tensor x, Tensor cos, Tensor sin)
+    {
+        long half = x.shape[^1] / 2;
+        var rotated = cat([x[.., .., .., (int)half..].neg(), x[.., .., .., ..(int)half]], dim: -1); // (B, H, T, Dh)
+        return x * cos + rotated * sin;
+    }
+}
