@@ -85,7 +85,7 @@ public static class TextGenerator
         var filtered = scaled;
         if (options.TopK > 0 && options.TopK < scaled.shape[1])
         {
-            var kth = scaled.topk(options.TopK, dim: 1).values[.., -1..];         // (B, 1)
+            var kth = scaled.topk(options.TopK, dim: 1).values[.., ^1..];         // (B, 1)
             filtered = filtered.masked_fill(filtered.lt(kth), float.NegativeInfinity);
         }
         if (options.TopP < 1.0)

@@ -130,7 +130,7 @@ public static class HfConfig
             root["num_hidden_layers"] = config.NumLayers;
             root["num_attention_heads"] = config.NumHeads;
             root["num_key_value_heads"] = config.KvHeads;
-            root["head_dim"] = config.HeadWidth;
+            if (config.HeadDim > 0) root["head_dim"] = config.HeadDim;
             root["intermediate_size"] = config.IntermediateSize;
             root["max_position_embeddings"] = config.MaxPositions;
             root["rms_norm_eps"] = config.NormEps;
