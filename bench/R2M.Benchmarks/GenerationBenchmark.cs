@@ -1,0 +1,82 @@
+using System.Globalization;
+using System.Text.Json;
+using R2M.MLNet.Generation;
+using R2M.MLNet.Modeling;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace R2M.Benchmarks;
+
+/// <summary>
+/// KV-cache against full recomputation for batched sampling, and a training step (forward, loss,
+/// backward, AdamW) in tokens per second, at one small Llama-shaped policy.
+/// </summary>
+internal static class GenerationBenchmark
+{
+    public static int Run(BenchArgs a)
+    {
+        int batch = a.Int("batch", 16), newTokens = a.Int("new-tokens", 128), prompt = a.Int("prompt", 32);
+        int layers = a.Int("layers", 4), d = a.Int("d", 256), heads = a.Int("heads", 8), vocab = a.Int("vocab", 259);
+        int repeats = a.Int("repeats", 3);
+        Device device = new(a.String("device", "cpu"));
+        var config = CausalLMConfig.Llama(vocab, d, layers, heads, heads / 2, intermediateSize: 8 * d / 3 / 64 * 64 + 64, maxPositions: 4096);
+
+        manual_seed(1);
+        var model = new CausalLM(config);
+        model.to(device);
+        model.eval();
+        long parameters = model.parameters().Sum(p => p.numel());
+        var prompts = randint(0, vocab, [batch, prompt], dtype: ScalarType.Int64, device: device);
+        var mask = ones_like(prompts);
+        var options = new GenerationOptions { MaxNewTokens = newTokens, EosId = -1, PadId = 0, Temperature = 1.0, Seed = 1 };
+
+        void Generate(bool cache, int tokens)
+        {
+            using var result = TextGenerator.Generate(model, prompts, mask, options with { UseCache = cache, MaxNewTokens = tokens });
+        }
+        double cacheSeconds = Measure.MedianSeconds(repeats, () => Generate(true, newTokens));
+        double noCacheSeconds = Measure.MedianSeconds(repeats, () => Generate(false, newTokens), warmup: () => Generate(false, 8));
+        double generated = (double)batch * newTokens;
+        double cacheRate = generated / cacheSeconds, noCacheRate = generated / noCacheSeconds;
+
+        // Training step: causal-LM loss over batch x (prompt + new tokens), AdamW.
+        int trainLength = prompt + newTokens;
+        var trainIds = randint(0, vocab, [batch, trainLength], dtype: ScalarType.Int64, device: device);
+        model.train();
+        var optimizer = optim.AdamW(model.parameters(), lr: 1e-4);
+        void Step()
+        {
+            using var scope = NewDisposeScope();
+            optimizer.zero_grad();
+            var logits = model.Forward(trainIds).Logits;                                   // (B, T, V)
+            var loss = nn.functional.cross_entropy(logits[.., ..^1].reshape(-1, vocab), trainIds[.., 1..].reshape(-1));
+            loss.backward();
+            optimizer.step();
+        }
+        double stepSeconds = Measure.MedianSeconds(repeats, Step);
+        double trainRate = (double)batch * trainLength / stepSeconds;
+
+        string machine = Measure.Machine();
+        Console.WriteLine($"generation benchmark: Llama-shaped policy, {layers} layers, d {d}, {heads} heads ({heads / 2} kv), vocab {vocab}, {parameters / 1e6:F1} M parameters, {device.type}");
+        Console.WriteLine($"machine: {machine}; torch threads {get_num_threads()}; median of {repeats} runs");
+        Console.WriteLine();
+        Console.WriteLine("| measurement                              | seconds | tokens/s |");
+        Console.WriteLine("|------------------------------------------|--------:|---------:|");
+        Console.WriteLine($"| sample {batch}x{newTokens} new tokens, KV cache        | {cacheSeconds,7:F2} | {cacheRate,8:F0} |");
+        Console.WriteLine($"| sample {batch}x{newTokens} new tokens, no cache        | {noCacheSeconds,7:F2} | {noCacheRate,8:F0} |");
+        Console.WriteLine($"| train step {batch}x{trainLength} tokens (fwd+bwd+AdamW) | {stepSeconds,7:F2} | {trainRate,8:F0} |");
+        Console.WriteLine($"speedup (cache / no cache): {cacheRate / noCacheRate:F1}x");
+        var json = new Dictionary<string, object>
+        {
+            ["benchmark"] = "generation", ["device"] = device.type.ToString().ToLowerInvariant(), ["machine"] = machine,
+            ["date"] = DateTime.UtcNow.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            ["layers"] = layers, ["d"] = d, ["heads"] = heads, ["vocab"] = vocab, ["parameters"] = parameters,
+            ["batch"] = batch, ["prompt_tokens"] = prompt, ["new_tokens"] = newTokens, ["repeats"] = repeats,
+            ["tokens_per_s_cache"] = Math.Round(cacheRate, 1), ["tokens_per_s_nocache"] = Math.Round(noCacheRate, 1),
+            ["speedup"] = Math.Round(cacheRate / noCacheRate, 2), ["train_tokens_per_s"] = Math.Round(trainRate, 1),
+            ["train_step_s"] = Math.Round(stepSeconds, 3),
+        };
+        Console.WriteLine(JsonSerializer.Serialize(json));
+        return 0;
+    }
+}

@@ -1,0 +1,16 @@
+using R2M.Benchmarks;
+using R2M.MLNet.Native;
+
+// Benchmarks print a table, then one JSON object as the last line. Usage: R2M.Benchmarks <subcommand> [--key value ...]
+var commands = new Dictionary<string, Func<BenchArgs, int>>(StringComparer.Ordinal)
+{
+    ["generation"] = GenerationBenchmark.Run,
+};
+if (args.Length == 0 || !commands.TryGetValue(args[0], out var command))
+{
+    Console.Error.WriteLine($"usage: R2M.Benchmarks <{string.Join("|", commands.Keys)}> [--key value ...]");
+    Console.Error.WriteLine("  generation: --batch 16 --new-tokens 128 --prompt 32 --layers 4 --d 256 --heads 8 --vocab 259 --repeats 3 --device cpu");
+    return 2;
+}
+TorchRuntime.EnsureLoaded();
+return command(BenchArgs.Parse(args[1..]));
