@@ -83,6 +83,19 @@ public static class HfCheckpoint
         return model;
     }
 
+    /// <summary>Names of the weights a folder holds (from the header or the index), without reading tensors.</summary>
+    public static IReadOnlySet<string> WeightNames(string folder)
+    {
+        string single = Path.Combine(folder, WeightsFile);
+        if (File.Exists(single)) return Safetensors.ReadHeader(single).Entries.Select(e => e.Name).ToHashSet(StringComparer.Ordinal);
+        string index = Path.Combine(folder, IndexFile);
+        if (!File.Exists(index))
+            throw new FileNotFoundException($"{folder}: no {WeightsFile} and no {IndexFile} (only safetensors checkpoints are read; pickle files are never loaded).");
+        var map = JsonNode.Parse(File.ReadAllText(index))?["weight_map"] as JsonObject
+            ?? throw new InvalidDataException($"{index}: no 'weight_map' object.");
+        return map.Select(kv => kv.Key).ToHashSet(StringComparer.Ordinal);
+    }
+
     /// <summary>Reads all weights of a folder, from the single file or from every shard of the index.</summary>
     public static Dictionary<string, Tensor> ReadWeights(string folder, ScalarType dtype)
     {

@@ -1,0 +1,27 @@
+namespace R2M.Estimators.Training;
+
+/// <summary>Settings of reward-model training with the Bradley–Terry loss.</summary>
+public sealed record RewardModelOptions
+{
+    /// <summary>Most passes over the training pairs (default 2); early stopping may end sooner.</summary>
+    public int Epochs { get; init; } = 2;
+    /// <summary>Pairs per optimizer step (default 8; each pair is two sequences).</summary>
+    public int BatchSize { get; init; } = 8;
+    /// <summary>AdamW learning rate (default 5e-4 for small models from scratch; ~1e-5 for pretrained bodies).</summary>
+    public double LearningRate { get; init; } = 5e-4;
+    /// <summary>AdamW weight decay (default 0.01).</summary>
+    public double WeightDecay { get; init; } = 0.01;
+    /// <summary>Gradient-norm clip (default 1).</summary>
+    public double MaxGradNorm { get; init; } = 1.0;
+    /// <summary>Longest encoded prompt + response, in tokens (default 256).</summary>
+    public int MaxLength { get; init; } = 256;
+    /// <summary>
+    /// Reward centering: adds coefficient · mean((r_c + r_r)²) to the loss, pulling rewards toward zero mean
+    /// (0 = off, default).
+    /// </summary>
+    public double CenterRewardsCoefficient { get; init; }
+    /// <summary>Stop after this many epochs without a lower validation loss, keeping the best weights (default 1; 0 = never stop early).</summary>
+    public int EarlyStoppingPatience { get; init; } = 1;
+    /// <summary>Seed of the batch order.</summary>
+    public int Seed { get; init; } = 1;
+}

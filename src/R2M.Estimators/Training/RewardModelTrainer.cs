@@ -1,0 +1,144 @@
+using R2M.MLNet.Data;
+using R2M.MLNet.Modeling;
+using R2M.MLNet.Tokenization;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace R2M.Estimators.Training;
+
+/// <summary>One epoch of reward-model training.</summary>
+/// <param name="Epoch">1-based epoch.</param>
+/// <param name="TrainLoss">Mean Bradley–Terry loss over the epoch's steps.</param>
+/// <param name="TrainAccuracy">Fraction of training pairs ordered correctly during the epoch.</param>
+/// <param name="Validation">Held-out metrics after the epoch (null without validation data).</param>
+/// <param name="IsBest">Whether this epoch has the lowest validation loss so far (its weights are kept).</param>
+public sealed record RewardModelEpochReport(int Epoch, double TrainLoss, double TrainAccuracy, PreferenceMetrics? Validation, bool IsBest);
+
+/// <summary>
+/// Trains a <see cref="SequenceScoreModel"/> on preference pairs: each pair is scored at the EOS that ends
+/// prompt + response, and the loss is −log σ(r_c − r_r − margin), optionally with reward centering.
+/// Validation after every epoch, early stopping on validation loss, best weights restored at the end.
+/// </summary>
+public static class RewardModelTrainer
+{
+    /// <summary>Trains <paramref name="model"/> in place.</summary>
+    public static IReadOnlyList<RewardModelEpochReport> Train(SequenceScoreModel model, ITextTokenizer tokenizer,
+        IReadOnlyList<PreferencePair> train, IReadOnlyList<PreferencePair> validation, RewardModelOptions options,
+        IProgress<RewardModelEpochReport>? progress = null, CancellationToken cancellationToken = default)
+    {
+        if (train.Count == 0) throw new ArgumentException("Reward-model training needs at least one pair.", nameof(train));
+        var encoded = train.Select(p => Encode(tokenizer, p, options.MaxLength)).ToArray();
+        var parameters = model.parameters().Where(p => p.requires_grad).ToList();
+        using var optimizer = optim.AdamW(parameters, lr: options.LearningRate, weight_decay: options.WeightDecay);
+        var random = new Random(options.Seed);
+        var reports = new List<RewardModelEpochReport>();
+        Dictionary<string, Tensor>? best = null;
+        double bestLoss = double.PositiveInfinity;
+        int sinceBest = 0;
+        try
+        {
+            for (int epoch = 1; epoch <= options.Epochs; epoch++)
+            {
+                model.train();
+                double lossSum = 0;
+                int steps = 0, right = 0;
+                foreach (var batch in TrainingGuard.ShuffledBatches(encoded.Length, options.BatchSize, random))
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    using var scope = NewDisposeScope();
+                    optimizer.zero_grad();
+                    var (chosen, rejected, margin) = ScorePairs(model, tokenizer, batch.Select(i => encoded[i]).ToList());
+                    var loss = BradleyTerry.Loss(chosen, rejected, margin);
+                    if (options.CenterRewardsCoefficient > 0)
+                        loss = loss + options.CenterRewardsCoefficient * (chosen + rejected).pow(2).mean();
+                    double value = TrainingGuard.Finite(loss.item<float>(), "reward model", epoch, steps + 1, "loss");
+                    loss.backward();
+                    nn.utils.clip_grad_norm_(parameters, options.MaxGradNorm);
+                    optimizer.step();
+                    lossSum += value;
+                    right += (int)chosen.gt(rejected).sum().item<long>();
+                    steps++;
+                }
+                PreferenceMetrics? metrics = validation.Count == 0 ? null : Evaluate(model, tokenizer, validation, options.MaxLength, options.BatchSize);
+                double watched = metrics?.Loss ?? lossSum / steps;
+                bool isBest = watched < bestLoss;
+                if (isBest)
+                {
+                    bestLoss = watched;
+                    sinceBest = 0;
+                    DisposeAll(best);
+                    best = model.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.detach().clone().DetachFromDisposeScope());
+                }
+                else
+                {
+                    sinceBest++;
+                }
+                var report = new RewardModelEpochReport(epoch, lossSum / steps, (double)right / encoded.Length, metrics, isBest);
+                reports.Add(report);
+                progress?.Report(report);
+                if (options.EarlyStoppingPatience > 0 && sinceBest >= options.EarlyStoppingPatience) break;
+            }
+            if (best is not null)
+            {
+                using var noGrad = no_grad();
+                foreach (var (key, tensor) in model.state_dict()) tensor.copy_(best[key]);
+            }
+        }
+        finally
+        {
+            DisposeAll(best);
+            model.eval();
+        }
+        return reports;
+    }
+
+    /// <summary>Held-out accuracy, mean margin, loss and calibration of <paramref name="model"/> on <paramref name="pairs"/>.</summary>
+    public static PreferenceMetrics Evaluate(SequenceScoreModel model, ITextTokenizer tokenizer, IReadOnlyList<PreferencePair> pairs, int maxLength, int batchSize = 16)
+    {
+        var encoded = pairs.Select(p => Encode(tokenizer, p, maxLength)).ToArray();
+        var chosen = new List<double>();
+        var rejected = new List<double>();
+        model.eval();
+        using var noGrad = no_grad();
+        foreach (var batch in TrainingGuard.OrderedBatches(encoded.Length, batchSize))
+        {
+            using var scope = NewDisposeScope();
+            var (c, r, _) = ScorePairs(model, tokenizer, batch.Select(i => encoded[i]).ToList());
+            chosen.AddRange(c.to_type(ScalarType.Float64).data<double>().ToArray());
+            rejected.AddRange(r.to_type(ScalarType.Float64).data<double>().ToArray());
+        }
+        return PreferenceMetrics.From(chosen, rejected, pairs.Select(p => (double)p.Margin).ToList());
+    }
+
+    /// <summary>Scores (B) of texts: each prompt + response is encoded, ended with EOS, and scored at that EOS.</summary>
+    public static Tensor ScoreTexts(SequenceScoreModel model, ITextTokenizer tokenizer, IReadOnlyList<(string Prompt, string Response)> texts, int maxLength)
+    {
+        Device device = model.Body.TokenEmbeddingWeight.device;
+        var batch = SequenceBatch.RightPad(texts.Select(t => EncodedSequence.Encode(tokenizer, t.Prompt, t.Response, maxLength)).ToList(), tokenizer.PadId, device);
+        return model.Score(batch.Ids, batch.Mask).Scores[.., 0];
+    }
+
+    private sealed record EncodedPair(EncodedSequence Chosen, EncodedSequence Rejected, float Margin);
+
+    private static EncodedPair Encode(ITextTokenizer tokenizer, PreferencePair pair, int maxLength) =>
+        new(EncodedSequence.Encode(tokenizer, pair.Prompt, pair.Chosen, maxLength),
+            EncodedSequence.Encode(tokenizer, pair.Prompt, pair.Rejected, maxLength), pair.Margin);
+
+    /// <summary>One forward over chosen and rejected sequences together: scores (B), (B) and margins (B).</summary>
+    private static (Tensor Chosen, Tensor Rejected, Tensor Margin) ScorePairs(SequenceScoreModel model, ITextTokenizer tokenizer, IReadOnlyList<EncodedPair> pairs)
+    {
+        Device device = model.Body.TokenEmbeddingWeight.device;
+        var sequences = pairs.Select(p => p.Chosen).Concat(pairs.Select(p => p.Rejected)).ToList();
+        var batch = SequenceBatch.RightPad(sequences, tokenizer.PadId, device);
+        var scores = model.Score(batch.Ids, batch.Mask).Scores[.., 0].to_type(ScalarType.Float32); // (2B)
+        int n = pairs.Count;
+        var margin = tensor(pairs.Select(p => p.Margin).ToArray(), device: device);
+        return (scores[..n], scores[n..], margin);
+    }
+
+    private static void DisposeAll(Dictionary<string, Tensor>? tensors)
+    {
+        if (tensors is null) return;
+        foreach (var t in tensors.Values) t.Dispose();
+    }
+}
