@@ -1,23 +1,21 @@
 namespace R2M.Estimators.Training;
 
-/// <summary>Thrown when a loss or reward becomes NaN or infinite; names the stage, step and quantity.</summary>
-public sealed class NonFiniteValueException(string stage, int epoch, int step, string quantity, double value)
-    : Exception($"{stage}: {quantity} became {value} at epoch {epoch}, step {step}; training stopped and nothing was saved from that state.")
+/// <summary>Thrown when a loss or reward becomes NaN or infinite; names the stage, where, and the quantity.</summary>
+public sealed class NonFiniteValueException(string stage, string where, string quantity, double value)
+    : Exception($"{stage}: {quantity} became {value} at {where}; training stopped and nothing was saved from that state.")
 {
-    /// <summary>The training stage (for example "reward model").</summary>
+    /// <summary>The training stage (for example "reward model" or "RL").</summary>
     public string Stage { get; } = stage;
-    /// <summary>The epoch (1-based) or RL step where it happened.</summary>
-    public int Epoch { get; } = epoch;
-    /// <summary>The optimizer step within the epoch (1-based).</summary>
-    public int Step { get; } = step;
-    /// <summary>Which quantity (for example "loss").</summary>
+    /// <summary>Where it happened, for example "epoch 2, step 7" or "step 12".</summary>
+    public string Where { get; } = where;
+    /// <summary>Which quantity (for example "loss" or "reward").</summary>
     public string Quantity { get; } = quantity;
 }
 
 internal static class TrainingGuard
 {
     public static double Finite(double value, string stage, int epoch, int step, string quantity) =>
-        double.IsFinite(value) ? value : throw new NonFiniteValueException(stage, epoch, step, quantity, value);
+        double.IsFinite(value) ? value : throw new NonFiniteValueException(stage, $"epoch {epoch}, step {step}", quantity, value);
 
     /// <summary>Batches of indices in a seeded random order.</summary>
     public static IEnumerable<int[]> ShuffledBatches(int count, int batchSize, Random random)

@@ -1,0 +1,56 @@
+using static TorchSharp.torch;
+
+namespace R2M.Estimators.Rl;
+
+/// <summary>Advantage estimators. Rows of a batch are grouped: rows g·K … g·K + K − 1 share a prompt.</summary>
+public static class Advantages
+{
+    /// <summary>RLOO: A_i = r_i − (Σ_group r − r_i)/(K − 1). <paramref name="scores"/> (N), N = G·K.</summary>
+    public static Tensor Rloo(Tensor scores, int groupSize)
+    {
+        var grouped = scores.reshape(-1, groupSize);                                  // (G, K)
+        var others = (grouped.sum(1, keepdim: true) - grouped) / (groupSize - 1);     // (G, K)
+        return (grouped - others).reshape(-1);
+    }
+
+    /// <summary>GRPO: A_i = (r_i − mean_group)/(std_group + ε), with the unbiased (K − 1) std.</summary>
+    public static Tensor Grpo(Tensor scores, int groupSize, double epsilon = 1e-4)
+    {
+        var grouped = scores.reshape(-1, groupSize);                                  // (G, K)
+        var mean = grouped.mean([1], keepdim: true);
+        var std = grouped.std(1, unbiased: true, keepdim: true);
+        return ((grouped - mean) / (std + epsilon)).reshape(-1);
+    }
+
+    /// <summary>
+    /// Generalised advantage estimation over response tokens. <paramref name="rewards"/> and
+    /// <paramref name="values"/> (N, R); <paramref name="mask"/> (N, R) with 1 on real tokens (a prefix of each
+    /// row). δ_t = r_t + γ·V_{t+1} − V_t (V past the last token is 0); A_t = δ_t + γλ·A_{t+1}.
+    /// Returns advantages and returns (A + V), both 0 on masked tokens.
+    /// </summary>
+    public static (Tensor Advantages, Tensor Returns) Gae(Tensor rewards, Tensor values, Tensor mask, double gamma, double lambda)
+    {
+        long length = rewards.shape[1];
+        var maskedValues = values * mask;
+        var advantages = new Tensor[length];
+        Tensor next = zeros_like(rewards[.., 0]);
+        for (long t = length - 1; t >= 0; t--)
+        {
+            var nextValue = t + 1 < length ? maskedValues[.., t + 1] : zeros_like(next);
+            var delta = rewards[.., t] + gamma * nextValue - maskedValues[.., t];
+            next = (delta + gamma * lambda * next) * mask[.., t];
+            advantages[t] = next;
+        }
+        var a = stack(advantages, dim: 1);
+        return (a, (a + maskedValues) * mask);
+    }
+
+    /// <summary>Whitens <paramref name="x"/> over the positions where <paramref name="mask"/> is 1 (mean 0, std 1).</summary>
+    public static Tensor MaskedWhiten(Tensor x, Tensor mask, double epsilon = 1e-8)
+    {
+        var count = mask.sum();
+        var mean = (x * mask).sum() / count;
+        var variance = ((x - mean).pow(2) * mask).sum() / count;
+        return (x - mean) * (variance + epsilon).rsqrt() * mask;
+    }
+}

@@ -1,0 +1,16 @@
+namespace R2M.Estimators.Rl;
+
+/// <summary>The reward-model variants the R2M paper compares.</summary>
+public enum AlignerMode
+{
+    /// <summary>Vanilla: the frozen reward model, r = φ₀(RTE).</summary>
+    Vanilla,
+    /// <summary>R2M: policy feedback blended in and trained by GREBT once per RL step.</summary>
+    R2M,
+    /// <summary>Ablation "w/o train": feedback blended in, the module never trained.</summary>
+    WithoutTrain,
+    /// <summary>Ablation "w/ noise": feedback replaced by Gaussian noise of the same mean and variance, trained.</summary>
+    WithNoise,
+    /// <summary>Baseline: only φ updated by GREBT on the reward model's own scores each step, no feedback.</summary>
+    HeadOnlyIterative,
+}

@@ -1,0 +1,69 @@
+namespace R2M.Estimators.Rl;
+
+/// <summary>Settings of RL fine-tuning (PPO, RLOO, GRPO). Defaults suit small policies on CPU.</summary>
+public sealed record PolicyOptimizationOptions
+{
+    /// <summary>The algorithm (default RLOO).</summary>
+    public RlAlgorithm Algorithm { get; init; } = RlAlgorithm.Rloo;
+    /// <summary>RL steps T (default 100).</summary>
+    public int Steps { get; init; } = 100;
+    /// <summary>Prompts per step (default 8).</summary>
+    public int PromptsPerStep { get; init; } = 8;
+    /// <summary>Samples per prompt K, a group (default 4; at least 2 for RLOO and GRPO).</summary>
+    public int SamplesPerPrompt { get; init; } = 4;
+    /// <summary>Most tokens generated per response (default 32).</summary>
+    public int MaxNewTokens { get; init; } = 32;
+    /// <summary>Sampling temperature, also applied to the logits of training forwards (default 0.7 as in the paper).</summary>
+    public double Temperature { get; init; } = 0.7;
+    /// <summary>Top-k for sampling (0 = off).</summary>
+    public int TopK { get; init; }
+    /// <summary>Top-p for sampling (1 = off).</summary>
+    public double TopP { get; init; } = 1.0;
+    /// <summary>Policy AdamW learning rate (default 1e-4 for small policies; the paper uses 1e-6…6e-6 at 8B).</summary>
+    public double LearningRate { get; init; } = 1e-4;
+    /// <summary>Policy epochs k per batch (default 2, as in the paper).</summary>
+    public int PolicyEpochs { get; init; } = 2;
+    /// <summary>Minibatches per epoch (default 2).</summary>
+    public int MiniBatches { get; init; } = 2;
+    /// <summary>PPO ratio clip ε (default 0.2).</summary>
+    public double ClipRange { get; init; } = 0.2;
+    /// <summary>Value clip for PPO (default 0.2).</summary>
+    public double ValueClipRange { get; init; } = 0.2;
+    /// <summary>Value-loss coefficient for PPO (default 0.1).</summary>
+    public double ValueCoefficient { get; init; } = 0.1;
+    /// <summary>Discount γ for GAE (default 1).</summary>
+    public double Gamma { get; init; } = 1.0;
+    /// <summary>GAE λ (default 0.95).</summary>
+    public double Lambda { get; init; } = 0.95;
+    /// <summary>Entropy bonus coefficient (default 0).</summary>
+    public double EntropyCoefficient { get; init; }
+    /// <summary>Where the KL to the reference enters (default in the reward).</summary>
+    public KlMode KlMode { get; init; } = KlMode.InReward;
+    /// <summary>KL coefficient β (default 0.05), the initial value when adaptive.</summary>
+    public double KlCoefficient { get; init; } = 0.05;
+    /// <summary>Adaptive KL controller target (null = fixed β).</summary>
+    public double? KlTarget { get; init; }
+    /// <summary>Adaptive KL controller horizon, in samples (default 10000).</summary>
+    public double KlHorizon { get; init; } = 10000;
+    /// <summary>Gradient-norm clip (default 1).</summary>
+    public double MaxGradNorm { get; init; } = 1.0;
+    /// <summary>Score normalisation before advantages (default none).</summary>
+    public RewardNormalization RewardNormalization { get; init; } = RewardNormalization.None;
+    /// <summary>Added to the score of a response that ended without EOS (null = off; e.g. −1).</summary>
+    public double? MissingEosPenalty { get; init; }
+    /// <summary>Seed: prompt order, sampling, noise; everything random follows from it and the step.</summary>
+    public int Seed { get; init; } = 1;
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid setting.</summary>
+    public void Validate()
+    {
+        if (Steps < 1) throw new ArgumentException($"PolicyOptimizationOptions.Steps must be at least 1, got {Steps}.");
+        if (PromptsPerStep < 1) throw new ArgumentException($"PolicyOptimizationOptions.PromptsPerStep must be at least 1, got {PromptsPerStep}.");
+        if (SamplesPerPrompt < (Algorithm == RlAlgorithm.Ppo ? 1 : 2))
+            throw new ArgumentException($"PolicyOptimizationOptions.SamplesPerPrompt must be at least 2 for {Algorithm} (leave-one-out and group statistics need a group), got {SamplesPerPrompt}.");
+        if (PolicyEpochs < 1) throw new ArgumentException($"PolicyOptimizationOptions.PolicyEpochs must be at least 1, got {PolicyEpochs}.");
+        if (MiniBatches < 1 || MiniBatches > PromptsPerStep * SamplesPerPrompt)
+            throw new ArgumentException($"PolicyOptimizationOptions.MiniBatches must be between 1 and the batch size {PromptsPerStep * SamplesPerPrompt}, got {MiniBatches}.");
+        if (Temperature <= 0) throw new ArgumentException($"PolicyOptimizationOptions.Temperature must be positive for RL sampling, got {Temperature}.");
+    }
+}

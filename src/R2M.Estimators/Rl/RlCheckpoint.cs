@@ -1,0 +1,120 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using R2M.MLNet;
+using R2M.MLNet.Modeling;
+using R2M.MLNet.Tokenization;
+using static TorchSharp.torch;
+
+namespace R2M.Estimators.Rl;
+
+/// <summary>
+/// Saves and resumes everything an RL run holds: policy, reference, reward model (HuggingFace folders),
+/// aligner and value head (safetensors), both optimizers' states, the KL coefficient, the step and the data
+/// cursor. Randomness derives from the seed and the step, so those restore the random-number state too.
+/// The folder is written beside the target and moved into place: a failed save leaves the previous one.
+/// </summary>
+public static class RlCheckpoint
+{
+    /// <summary>Format name written to trainer_state.json.</summary>
+    public const string Format = "r2m-rl-checkpoint";
+    /// <summary>Format version. History: 1 = first version.</summary>
+    public const int Version = 1;
+
+    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, Converters = { new JsonStringEnumConverter() } };
+
+    /// <summary>Writes the checkpoint of <paramref name="trainer"/> to <paramref name="folder"/>.</summary>
+    public static void Save(RlTrainer trainer, string folder)
+    {
+        string target = Path.GetFullPath(folder);
+        string temp = target + $".tmp-{Guid.NewGuid():N}";
+        try
+        {
+            Directory.CreateDirectory(temp);
+            HfCheckpoint.Save(trainer.Policy, Path.Combine(temp, "policy"));
+            HfCheckpoint.Save(trainer.Reference, Path.Combine(temp, "reference"));
+            HfCheckpoint.Save(trainer.RewardModel, Path.Combine(temp, "reward_model"));
+            if (trainer.Aligner is not null) Safetensors.Save(Path.Combine(temp, "aligner.safetensors"), trainer.Aligner.state_dict());
+            if (trainer.ValueHead is not null) Safetensors.Save(Path.Combine(temp, "value_head.safetensors"), trainer.ValueHead.state_dict());
+            SaveOptimizer(trainer.PolicyOptimizer, Path.Combine(temp, "policy_optimizer.bin"));
+            if (trainer.AlignerOptimizer is not null) SaveOptimizer(trainer.AlignerOptimizer, Path.Combine(temp, "aligner_optimizer.bin"));
+            var state = new JsonObject
+            {
+                ["format"] = Format, ["version"] = Version, ["step"] = trainer.Step, ["data_cursor"] = trainer.DataCursor,
+                ["kl_coef"] = trainer.Kl.Value,
+                ["options"] = JsonSerializer.SerializeToNode(trainer.Options, Json),
+                ["feedback"] = JsonSerializer.SerializeToNode(trainer.Feedback, Json),
+            };
+            File.WriteAllText(Path.Combine(temp, "trainer_state.json"), state.ToJsonString(Json));
+
+            string old = target + $".old-{Guid.NewGuid():N}";
+            if (Directory.Exists(target)) Directory.Move(target, old);
+            Directory.Move(temp, target);
+            if (Directory.Exists(old)) Directory.Delete(old, recursive: true);
+        }
+        finally
+        {
+            if (Directory.Exists(temp)) Directory.Delete(temp, recursive: true);
+        }
+    }
+
+    /// <summary>Rebuilds a trainer from <paramref name="folder"/>; it continues exactly where the saved one stood.</summary>
+    public static RlTrainer Resume(string folder, ITextTokenizer tokenizer, IReadOnlyList<string> prompts, GoldJudge? judge = null,
+        Device? device = null, ITextTokenizer? rewardTokenizer = null)
+    {
+        string statePath = Path.Combine(folder, "trainer_state.json");
+        if (!File.Exists(statePath)) throw new FileNotFoundException($"{folder} is not an R2M RL checkpoint: trainer_state.json is missing.", statePath);
+        var state = JsonNode.Parse(File.ReadAllText(statePath)) as JsonObject
+            ?? throw new InvalidDataException($"{statePath}: not a JSON object.");
+        if (state["format"]?.GetValue<string>() != Format)
+            throw new InvalidDataException($"{statePath}: format is '{state["format"]}', expected '{Format}'.");
+        int version = state["version"]?.GetValue<int>() ?? -1;
+        if (version != Version) throw new InvalidDataException($"{statePath}: format version {version} is not supported (this build reads version {Version}).");
+        var options = state["options"].Deserialize<PolicyOptimizationOptions>(Json)!;
+        var feedback = state["feedback"].Deserialize<PolicyFeedbackOptions>(Json)!;
+
+        var policy = HfCheckpoint.LoadCausalLM(Path.Combine(folder, "policy"), device: device);
+        var reference = HfCheckpoint.LoadCausalLM(Path.Combine(folder, "reference"), device: device);
+        var rewardModel = HfCheckpoint.LoadSequenceScoreModel(Path.Combine(folder, "reward_model"), device: device);
+        var trainer = new RlTrainer(policy, reference, rewardModel, tokenizer, prompts, options, feedback, judge, rewardTokenizer);
+        if (trainer.Aligner is not null) LoadInto(trainer.Aligner, Path.Combine(folder, "aligner.safetensors"));
+        if (trainer.ValueHead is not null) LoadInto(trainer.ValueHead, Path.Combine(folder, "value_head.safetensors"));
+        LoadOptimizer(trainer.PolicyOptimizer, Path.Combine(folder, "policy_optimizer.bin"));
+        if (trainer.AlignerOptimizer is not null) LoadOptimizer(trainer.AlignerOptimizer, Path.Combine(folder, "aligner_optimizer.bin"));
+        trainer.Kl.Value = state["kl_coef"]!.GetValue<double>();
+        trainer.Step = state["step"]!.GetValue<int>();
+        return trainer;
+    }
+
+    private static void LoadInto(nn.Module module, string path)
+    {
+        var weights = Safetensors.Load(path);
+        try
+        {
+            var expected = module.state_dict();
+            var missing = expected.Keys.Except(weights.Keys).ToList();
+            var unexpected = weights.Keys.Except(expected.Keys).ToList();
+            if (missing.Count > 0 || unexpected.Count > 0)
+                throw new InvalidDataException($"{path}: missing [{string.Join(", ", missing)}], unexpected [{string.Join(", ", unexpected)}].");
+            using var noGrad = no_grad();
+            foreach (var (key, tensor) in expected) tensor.copy_(weights[key]);
+        }
+        finally
+        {
+            foreach (var t in weights.Values) t.Dispose();
+        }
+    }
+
+    private static void SaveOptimizer(TorchSharp.Modules.OptimizerHelper optimizer, string path) =>
+        AtomicFile.Write(path, stream =>
+        {
+            using var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true);
+            optimizer.save_state_dict(writer);
+        });
+
+    private static void LoadOptimizer(TorchSharp.Modules.OptimizerHelper optimizer, string path)
+    {
+        using var reader = new BinaryReader(File.OpenRead(path));
+        optimizer.load_state_dict(reader);
+    }
+}

@@ -1,0 +1,56 @@
+using static TorchSharp.torch;
+
+namespace R2M.Estimators.Rl;
+
+/// <summary>
+/// One RL step's samples: N = prompts × K rows, grouped by prompt (rows g·K … g·K + K − 1). Left-padded
+/// prompts of length P, then R response positions. Disposing releases every tensor.
+/// </summary>
+public sealed class Rollout : IDisposable
+{
+    /// <summary>Prompt text of each row.</summary>
+    public required string[] Prompts { get; init; }
+    /// <summary>Decoded response of each row.</summary>
+    public required string[] Responses { get; init; }
+    /// <summary>(N, P + R) int64 token ids.</summary>
+    public required Tensor Sequences { get; init; }
+    /// <summary>(N, P + R) int64: 1 on real prompt and response tokens.</summary>
+    public required Tensor AttentionMask { get; init; }
+    /// <summary>P, the padded prompt length.</summary>
+    public required int PromptLength { get; init; }
+    /// <summary>(N, R) float32: 1 on response tokens up to and including EOS.</summary>
+    public required Tensor ResponseMask { get; init; }
+    /// <summary>(N) bool: whether the response ended with EOS or a stop token.</summary>
+    public required Tensor EndedWithEos { get; init; }
+    /// <summary>(N, R) float32 log-probabilities under the policy before the update (the PPO "old" policy).</summary>
+    public required Tensor OldLogProbs { get; init; }
+    /// <summary>(N, R) float32 log-probabilities under the reference policy.</summary>
+    public required Tensor ReferenceLogProbs { get; init; }
+    /// <summary>(N, R) float32 token entropies of the policy before the update.</summary>
+    public required Tensor Entropy { get; init; }
+    /// <summary>(N, R) float32 values before the update (PPO only).</summary>
+    public Tensor? OldValues { get; init; }
+    /// <summary>
+    /// (N, P + R, D_p) the policy's last-layer hidden states, detached: from the pre-update forward, then
+    /// refreshed by the last policy epoch's forwards (R2M's policy feedback).
+    /// </summary>
+    public required Tensor Feedback { get; set; }
+    /// <summary>(N, D_rm) the frozen reward model's final-token embeddings, computed once per rollout.</summary>
+    public required Tensor RewardTokenEmbeddings { get; init; }
+    /// <summary>(N) float32 the vanilla reward φ₀(RTE).</summary>
+    public required Tensor VanillaScores { get; init; }
+    /// <summary>(N) float32 the reward used for this step (the aligner's when on), before penalties.</summary>
+    public required Tensor Scores { get; init; }
+    /// <summary>K, samples per prompt.</summary>
+    public required int GroupSize { get; init; }
+
+    /// <summary>N, the number of rows.</summary>
+    public int Count => Prompts.Length;
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        foreach (var t in new[] { Sequences, AttentionMask, ResponseMask, EndedWithEos, OldLogProbs, ReferenceLogProbs, Entropy, OldValues, Feedback, RewardTokenEmbeddings, VanillaScores, Scores })
+            t?.Dispose();
+    }
+}
