@@ -1,0 +1,109 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using R2M.Estimators.Rl;
+using R2M.Estimators.Training;
+using R2M.MLNet.Tokenization;
+using static TorchSharp.torch;
+
+namespace R2M.Benchmarks;
+
+/// <summary>
+/// Times one RL step of RLOO and of RLOO + R2M at the same shapes, split into generation, reference
+/// log-probs, reward scoring, policy update and aligner update. Each variant runs in its own child process
+/// so that its peak resident memory is its own.
+/// </summary>
+internal static class RlStepBenchmark
+{
+    private static readonly string[] Phases =
+        ["time/generation_s", "time/policy_forward_s", "time/reference_s", "time/reward_s", "time/policy_update_s", "time/aligner_update_s", "time/step_s"];
+
+    public static int Run(BenchArgs a)
+    {
+        string size = a.String("size", "Small");
+        int steps = a.Int("steps", 5), warmup = a.Int("warmup", 2);
+        int prompts = a.Int("prompts", 8), k = a.Int("k", 4), newTokens = a.Int("new-tokens", 32);
+        string common = $"--size {size} --steps {steps} --warmup {warmup} --prompts {prompts} --k {k} --new-tokens {newTokens} --device {a.String("device", "cpu")}";
+        var vanilla = RunChild($"rlstep-one --mode Vanilla {common}");
+        var r2m = RunChild($"rlstep-one --mode R2M {common}");
+
+        double sv = vanilla["time/step_s"]!.GetValue<double>(), sr = r2m["time/step_s"]!.GetValue<double>();
+        Console.WriteLine($"rlstep benchmark: RLOO, policy {size} ({vanilla["parameters"]} parameters), reward model from the policy, {prompts} prompts x {k} samples, {newTokens} new tokens");
+        Console.WriteLine($"machine: {Measure.Machine()}; median of {steps} steps after {warmup} warm-up steps; each variant in its own process");
+        Console.WriteLine();
+        Console.WriteLine("| phase (median seconds)  |  RLOO  | RLOO+R2M |");
+        Console.WriteLine("|-------------------------|-------:|---------:|");
+        foreach (string phase in Phases)
+            Console.WriteLine($"| {phase[5..^2],-23} | {vanilla[phase]!.GetValue<double>(),6:F3} | {r2m[phase]!.GetValue<double>(),8:F3} |");
+        Console.WriteLine($"| peak RSS (MiB)          | {vanilla["peak_rss_mib"]!.GetValue<double>(),6:F0} | {r2m["peak_rss_mib"]!.GetValue<double>(),8:F0} |");
+        Console.WriteLine($"r2m_overhead = {sr / sv - 1:P1}");
+        var json = new Dictionary<string, object>
+        {
+            ["benchmark"] = "rlstep", ["machine"] = Measure.Machine(), ["device"] = a.String("device", "cpu"),
+            ["date"] = DateTime.UtcNow.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            ["policy_size"] = size, ["prompts"] = prompts, ["k"] = k, ["new_tokens"] = newTokens, ["steps"] = steps,
+            ["step_s_vanilla"] = Math.Round(sv, 4), ["step_s_r2m"] = Math.Round(sr, 4), ["r2m_overhead"] = Math.Round(sr / sv - 1, 4),
+            ["aligner_update_s"] = Math.Round(r2m["time/aligner_update_s"]!.GetValue<double>(), 4),
+            ["peak_rss_mib_vanilla"] = vanilla["peak_rss_mib"]!.GetValue<double>(), ["peak_rss_mib_r2m"] = r2m["peak_rss_mib"]!.GetValue<double>(),
+        };
+        Console.WriteLine(JsonSerializer.Serialize(json));
+        return 0;
+    }
+
+    /// <summary>The child: runs warm-up and measured steps of one variant, prints medians and peak RSS as JSON.</summary>
+    public static int RunOne(BenchArgs a)
+    {
+        var mode = Enum.Parse<AlignerMode>(a.String("mode", "R2M"));
+        var size = Enum.Parse<PolicySize>(a.String("size", "Small"));
+        int steps = a.Int("steps", 5), warmup = a.Int("warmup", 2);
+        var device = new Device(a.String("device", "cpu"));
+        var tokenizer = new ByteLevelTokenizer();
+        var policy = PolicyFactory.FromScratch(tokenizer, size, seed: 1, device);
+        var reference = PolicyFactory.Clone(policy);
+        var rewardModel = RewardModelFactory.FromPolicy(policy);
+        var random = new Random(7);
+        var prompts = Enumerable.Range(0, 64).Select(i => $"Question {i}: what is {random.Next(100)} plus {random.Next(100)}?").ToList();
+        var options = new PolicyOptimizationOptions
+        {
+            Algorithm = RlAlgorithm.Rloo, Steps = steps + warmup, PromptsPerStep = a.Int("prompts", 8), SamplesPerPrompt = a.Int("k", 4),
+            MaxNewTokens = a.Int("new-tokens", 32),
+        };
+        using var trainer = new RlTrainer(policy, reference, rewardModel, tokenizer, prompts, options, new PolicyFeedbackOptions { Mode = mode });
+        trainer.Train(steps: warmup);
+        var measured = trainer.Train(steps: steps);
+        var result = new JsonObject
+        {
+            ["parameters"] = policy.parameters().Sum(p => p.numel()),
+            ["peak_rss_mib"] = PeakRssMiB(),
+        };
+        foreach (string phase in Phases)
+        {
+            var values = measured.Select(m => m[phase]).OrderBy(v => v).ToList();
+            result[phase] = values[values.Count / 2];
+        }
+        Console.WriteLine(result.ToJsonString());
+        return 0;
+    }
+
+    private static JsonObject RunChild(string arguments)
+    {
+        string self = Environment.ProcessPath!;
+        string dll = typeof(RlStepBenchmark).Assembly.Location;
+        var info = new ProcessStartInfo(self, self.EndsWith("dotnet", StringComparison.Ordinal) ? $"\"{dll}\" {arguments}" : arguments)
+        {
+            RedirectStandardOutput = true, UseShellExecute = false,
+        };
+        using var child = Process.Start(info)!;
+        string output = child.StandardOutput.ReadToEnd();
+        child.WaitForExit();
+        if (child.ExitCode != 0) throw new InvalidOperationException($"benchmark child '{arguments}' failed with exit code {child.ExitCode}:\n{output}");
+        return (JsonObject)JsonNode.Parse(output.Trim().Split('\n')[^1])!;
+    }
+
+    private static double PeakRssMiB()
+    {
+        string? line = File.Exists("/proc/self/status") ? File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal)) : null;
+        return line is null ? double.NaN : double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024.0;
+    }
+}
