@@ -68,9 +68,9 @@ public static class PreferenceDataView
     private static DataViewSchema.Column Column(DataViewSchema schema, string name, DataViewType expected)
     {
         var column = schema.GetColumnOrNull(name)
-            ?? throw new ArgumentException($"Could not find {name} column '{name}'", nameof(schema));
+            ?? throw new ArgumentException($"Could not find {name} column '{name}'", "view");
         if (!column.Type.Equals(expected))
-            throw new ArgumentException($"Schema mismatch for {name} column '{name}': expected {expected}, got {column.Type}", nameof(schema));
+            throw new ArgumentException($"Schema mismatch for {name} column '{name}': expected {expected}, got {column.Type}", "view");
         return column;
     }
 }

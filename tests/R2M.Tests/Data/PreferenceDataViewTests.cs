@@ -33,7 +33,7 @@ public class PreferenceDataViewTests
 
         var act = () => PreferenceDataView.FromDataView(view);
 
-        act.Should().Throw<ArgumentException>().WithMessage("Could not find Margin column 'Margin' (Parameter 'schema')");
+        act.Should().Throw<ArgumentException>().WithMessage("Could not find Margin column 'Margin' (Parameter 'view')");
     }
 
     [Fact]
@@ -44,7 +44,7 @@ public class PreferenceDataViewTests
 
         var act = () => PreferenceDataView.FromDataView(view);
 
-        act.Should().Throw<ArgumentException>().WithMessage("Schema mismatch for Margin column 'Margin': expected Single, got String (Parameter 'schema')");
+        act.Should().Throw<ArgumentException>().WithMessage("Schema mismatch for Margin column 'Margin': expected Single, got String (Parameter 'view')");
     }
 
     public sealed class NoMargin

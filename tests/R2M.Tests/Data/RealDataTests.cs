@@ -33,6 +33,17 @@ public class RealDataTests
     }
 
     [SkippableFact]
+    public void PandaLm_testset_has_52_pairs_with_an_empty_response_that_reject_policy_removes()
+    {
+        string path = DataFile.Shared("pandalm_testset_v1.json");
+
+        var result = PreferenceDataLoader.Load(path, new PreferenceLoaderOptions { EmptyResponses = EmptyResponsePolicy.Reject, SkipInvalid = true });
+
+        result.Pairs.Should().HaveCount(894 - 52);
+        result.Errors.Should().HaveCount(52).And.OnlyContain(e => e.Reason == "empty or whitespace-only text");
+    }
+
+    [SkippableFact]
     public void FineGrainedRlhf_dev_gives_2616_pairs_and_384_ties()
     {
         string path = DataFile.Shared("finegrained_rlhf_qa_feedback_dev.json");
