@@ -1,12 +1,20 @@
 using Microsoft.ML;
+using Microsoft.ML.Data;
+using R2M.Estimators.Pipeline;
+using R2M.Estimators.Rl;
+using R2M.Estimators.Training;
+using R2M.MLNet.Data;
 using R2M.MLNet.Native;
+using R2M.MLNet.Persistence;
+using static TorchSharp.torch;
 
 namespace R2M.Estimators;
 
 /// <summary>
 /// The R2M catalog on an <see cref="MLContext"/>: <c>mlContext.R2M()</c>. Getting it is the first use of
-/// R2M, so it checks that libtorch loads and throws <see cref="TorchNativeLoadException"/> naming the
-/// real cause when it does not.
+/// R2M: it checks that libtorch loads (throwing <see cref="TorchNativeLoadException"/> with the real cause),
+/// resolves the device from <see cref="MLContext.GpuDeviceId"/> and <see cref="MLContext.FallbackToCpu"/>,
+/// and registers R2M with ML.NET's component catalog.
 /// </summary>
 public sealed class R2MCatalog
 {
@@ -15,16 +23,112 @@ public sealed class R2MCatalog
         ArgumentNullException.ThrowIfNull(context);
         TorchRuntime.EnsureLoaded();
         Context = context;
+        Device = R2MDevice.Resolve(context);
+        context.ComponentCatalog.RegisterAssembly(typeof(R2MGraphMapping).Assembly);
     }
 
-    /// <summary>The ML.NET context this catalog belongs to (seed, GPU device, logging).</summary>
+    /// <summary>The ML.NET context this catalog belongs to.</summary>
     public MLContext Context { get; }
+
+    /// <summary>Where models train and run: the CPU, or cuda:{MLContext.GpuDeviceId}.</summary>
+    public Device Device { get; }
+
+    /// <summary>Reads preference files into Prompt, Chosen, Rejected and Margin columns.</summary>
+    public PreferenceLoaderEstimator PreferenceLoader(PreferenceLoaderOptions options) => new(Context, options);
+
+    /// <summary>Reads preference files into Prompt, Chosen, Rejected and Margin columns.</summary>
+    /// <param name="format">The file format; Auto detects it from the extension and the first record.</param>
+    /// <param name="skipInvalid">Skip and count invalid records instead of failing on the first.</param>
+    public PreferenceLoaderEstimator PreferenceLoader(PreferenceFormat format = PreferenceFormat.Auto, bool skipInvalid = false) =>
+        PreferenceLoader(new PreferenceLoaderOptions { Format = format, SkipInvalid = skipInvalid });
+
+    /// <summary>Optional stage: supervised fine-tuning of the policy on Prompt → Chosen.</summary>
+    public SupervisedFineTuneEstimator SupervisedFineTune(SupervisedFineTuneOptions options) => new(Context, options, Device);
+
+    /// <summary>Optional stage: supervised fine-tuning of the policy on Prompt → Chosen.</summary>
+    /// <param name="epochs">Passes over the data.</param>
+    /// <param name="policyPath">HuggingFace folder of a policy; null trains one from scratch.</param>
+    /// <param name="learningRate">AdamW learning rate.</param>
+    public SupervisedFineTuneEstimator SupervisedFineTune(int epochs = 3, string? policyPath = null, double learningRate = 1e-3) =>
+        SupervisedFineTune(new SupervisedFineTuneOptions { Epochs = epochs, PolicyPath = policyPath, LearningRate = learningRate });
+
+    /// <summary>Stage: the reward model, trained with the Bradley–Terry loss.</summary>
+    public RewardModelEstimator RewardModel(RewardModelOptions options) => new(Context, options, Device);
+
+    /// <summary>Stage: the reward model, trained with the Bradley–Terry loss.</summary>
+    /// <param name="epochs">Most passes over the pairs (early stopping may end sooner).</param>
+    /// <param name="learningRate">AdamW learning rate.</param>
+    /// <param name="checkpointPath">HuggingFace folder for the body (null: the policy's body).</param>
+    public RewardModelEstimator RewardModel(int epochs = 2, double learningRate = 5e-4, string? checkpointPath = null) =>
+        RewardModel(new RewardModelOptions { Epochs = epochs, LearningRate = learningRate, CheckpointPath = checkpointPath });
+
+    /// <summary>Stage: R2M's policy-feedback aligner for the RL stage that follows.</summary>
+    public PolicyFeedbackAlignerEstimator PolicyFeedbackAligner(PolicyFeedbackOptions options) => new(Context, options, Device);
+
+    /// <summary>Stage: R2M's policy-feedback aligner for the RL stage that follows.</summary>
+    /// <param name="omega">Ω, the floor of the weight on the reward model's own embedding.</param>
+    /// <param name="alpha">α, the weight of group reward entropy in GREBT.</param>
+    /// <param name="mode">R2M, or one of the paper's comparison variants.</param>
+    public PolicyFeedbackAlignerEstimator PolicyFeedbackAligner(double omega = 0.6, double alpha = 0.3, AlignerMode mode = AlignerMode.R2M) =>
+        PolicyFeedbackAligner(new PolicyFeedbackOptions { Omega = omega, Alpha = alpha, Mode = mode });
+
+    /// <summary>Stage: RL fine-tuning with PPO, RLOO or GRPO (<see cref="PolicyOptimizationOptions.Algorithm"/>).</summary>
+    public PolicyOptimizationEstimator Ppo(PolicyOptimizationOptions options) => new(Context, options, Device);
+
+    /// <summary>Stage: RL fine-tuning with PPO, RLOO or GRPO.</summary>
+    /// <param name="algorithm">The algorithm.</param>
+    /// <param name="steps">RL steps.</param>
+    /// <param name="samplesPerPrompt">Group size K.</param>
+    public PolicyOptimizationEstimator Ppo(RlAlgorithm algorithm = RlAlgorithm.Rloo, int steps = 100, int samplesPerPrompt = 4) =>
+        Ppo(new PolicyOptimizationOptions { Algorithm = algorithm, Steps = steps, SamplesPerPrompt = samplesPerPrompt });
+
+    /// <summary>
+    /// Saves a fitted R2M pipeline (a fitted chain, its loader, or one stage) as one ML.NET model zip: ML.NET's
+    /// graph, the weights, configs, tokenizer and a manifest with SHA-256 hashes. Written atomically.
+    /// </summary>
+    public void SaveModel(ITransformer model, string path)
+    {
+        var stage = LastStage(model) ?? throw new ArgumentException(
+            "This model holds no fitted R2M stage; SaveModel saves pipelines built from mlContext.R2M() stages.", nameof(model));
+        using var graph = new MemoryStream();
+        var schema = Context.Data.LoadFromEnumerable(new[] { new R2MGraphInput() }).Schema;
+        Context.Model.Save(stage, schema, graph);
+        var serving = stage is R2MPolicyTransformer policy ? policy.Model : stage.Artifacts.ToServingModel();
+        R2MModelArchive.Save(serving, graph.ToArray(), path);
+    }
+
+    /// <summary>Saves a pipeline fitted from a <see cref="PreferenceLoader(PreferenceLoaderOptions)"/> chain.</summary>
+    public void SaveModel<TLast>(CompositeDataLoader<IMultiStreamSource, TLast> model, string path) where TLast : class, ITransformer =>
+        SaveModel(model.Transformer, path);
+
+    /// <summary>
+    /// Loads a model zip written by <see cref="SaveModel(ITransformer, string)"/> after verifying its manifest;
+    /// the result generates and scores exactly as the saved model did.
+    /// </summary>
+    public R2MPolicyTransformer LoadModel(string path)
+    {
+        var model = R2MModelArchive.Load(path, Device);
+        var artifacts = new R2MArtifacts
+        {
+            TokenizerSpec = model.TokenizerSpec, Tokenizer = model.Tokenizer, Device = Device,
+            Policy = model.Policy, RewardModel = model.RewardModel,
+            Aligner = model.Aligner is null ? null : (model.Aligner, model.Omega),
+        };
+        return new R2MPolicyTransformer(Context, artifacts, model);
+    }
+
+    private static R2MStageTransformer? LastStage(ITransformer model) => model switch
+    {
+        R2MStageTransformer stage => stage,
+        IEnumerable<ITransformer> chain => chain.Select(LastStage).LastOrDefault(s => s is not null),
+        _ => null,
+    };
 }
 
 /// <summary>Extension methods that expose R2M on <see cref="MLContext"/>.</summary>
 public static class R2MMLContextExtensions
 {
-    /// <summary>The R2M catalog: preference loading, reward model, policy-feedback aligner and RL stages.</summary>
+    /// <summary>The R2M catalog: preference loading, fine-tuning, reward model, policy-feedback aligner, RL, model zips.</summary>
     /// <param name="context">The ML.NET context.</param>
     public static R2MCatalog R2M(this MLContext context) => new(context);
 }

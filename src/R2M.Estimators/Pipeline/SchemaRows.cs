@@ -11,6 +11,8 @@ internal static class SchemaRows
     public sealed class PromptResponse { public string Prompt { get; set; } = ""; public string Response { get; set; } = ""; }
     public sealed class RewardOnly { public float Reward { get; set; } }
     public sealed class Pair { public string Prompt { get; set; } = ""; public string Chosen { get; set; } = ""; public string Rejected { get; set; } = ""; }
+    public sealed class Nothing { }
+    public sealed class PairWithMargin { public string Prompt { get; set; } = ""; public string Chosen { get; set; } = ""; public string Rejected { get; set; } = ""; public float Margin { get; set; } }
     public sealed class PairRewards { public float ChosenReward { get; set; } public float RejectedReward { get; set; } }
 
     /// <summary>The shape after a mapping that reads TIn's columns and adds TOut's.</summary>

@@ -16,6 +16,14 @@ public sealed record PolicyFeedbackOptions
     /// <summary>ε in the group standardisation of GRE (default 1e-6); groups whose std is below it are skipped.</summary>
     public double Epsilon { get; init; } = 1e-6;
 
+    /// <summary>Policy (HuggingFace folder) to align when the stage runs without earlier stages.</summary>
+    public string? PolicyPath { get; init; }
+    /// <summary>Reward model (HuggingFace *ForSequenceClassification folder) when the stage runs without earlier stages.</summary>
+    public string? RewardModelPath { get; init; }
+    /// <summary>Tokenizer of <see cref="PolicyPath"/> when its folder has no tokenizer files (null: read the folder's).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public R2M.MLNet.Tokenization.TokenizerSpec? Tokenizer { get; init; }
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid setting.</summary>
     public void Validate()
     {

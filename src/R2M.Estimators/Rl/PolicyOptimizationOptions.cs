@@ -54,6 +54,18 @@ public sealed record PolicyOptimizationOptions
     /// <summary>Seed: prompt order, sampling, noise; everything random follows from it and the step.</summary>
     public int Seed { get; init; } = 1;
 
+    /// <summary>Receives each step's metrics.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public IProgress<RlStepMetrics>? Progress { get; init; }
+    /// <summary>Appends each step's metrics to this JSONL file as training runs (null = none).</summary>
+    public string? MetricsLogPath { get; init; }
+    /// <summary>A ground-truth judge, logged as gold/score (null = none).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public GoldJudge? GoldJudge { get; init; }
+    /// <summary>Stops training between two RL steps; Fit then throws <see cref="OperationCanceledException"/>.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public CancellationToken CancellationToken { get; init; }
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid setting.</summary>
     public void Validate()
     {

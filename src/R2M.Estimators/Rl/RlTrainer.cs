@@ -446,12 +446,21 @@ public sealed class RlTrainer : IDisposable
         }
     }
 
+    private bool alignerReleased;
+
+    /// <summary>Hands the trained aligner to the caller, who then owns it (the trainer no longer disposes it).</summary>
+    public PolicyFeedbackRewardHead? ReleaseAligner()
+    {
+        alignerReleased = true;
+        return Aligner;
+    }
+
     /// <inheritdoc />
     public void Dispose()
     {
         policyOptimizer.Dispose();
         alignerOptimizer?.Dispose();
-        Aligner?.Dispose();
+        if (!alignerReleased) Aligner?.Dispose();
         ValueHead?.Dispose();
     }
 }

@@ -22,6 +22,18 @@ public sealed record RewardModelOptions
     public double CenterRewardsCoefficient { get; init; }
     /// <summary>Stop after this many epochs without a lower validation loss, keeping the best weights (default 1; 0 = never stop early).</summary>
     public int EarlyStoppingPatience { get; init; } = 1;
+    /// <summary>
+    /// HuggingFace folder for the reward model: a *ForSequenceClassification checkpoint (trained further here)
+    /// or a causal LM (its body, with a new head). Null initialises the body from the policy (default).
+    /// </summary>
+    public string? CheckpointPath { get; init; }
+    /// <summary>Policy (HuggingFace folder) when no SupervisedFineTune stage runs before; null fine-tunes a small policy from scratch on Prompt → Chosen first.</summary>
+    public string? PolicyPath { get; init; }
+    /// <summary>Fraction of prompts held out for validation, split by a hash of the prompt (default 0.1).</summary>
+    public double ValidationFraction { get; init; } = 0.1;
+    /// <summary>Receives a report after every epoch.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public IProgress<RewardModelEpochReport>? Progress { get; init; }
     /// <summary>Seed of the batch order.</summary>
     public int Seed { get; init; } = 1;
 }

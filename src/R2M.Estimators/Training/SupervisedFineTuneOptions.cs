@@ -15,6 +15,18 @@ public sealed record SupervisedFineTuneOptions
     public double MaxGradNorm { get; init; } = 1.0;
     /// <summary>Longest encoded prompt + response, in tokens (default 256).</summary>
     public int MaxLength { get; init; } = 256;
+    /// <summary>HuggingFace folder of the policy to fine-tune; null trains a new policy from scratch (default).</summary>
+    public string? PolicyPath { get; init; }
+    /// <summary>Shape of a from-scratch policy (default Small).</summary>
+    public PolicySize PolicySize { get; init; } = PolicySize.Small;
+    /// <summary>Tokenizer of a from-scratch policy (default byte-level); a loaded policy uses its folder's tokenizer.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public R2M.MLNet.Tokenization.TokenizerSpec? Tokenizer { get; init; }
+    /// <summary>Fraction of prompts held out for validation, split by a hash of the prompt (default 0.1).</summary>
+    public double ValidationFraction { get; init; } = 0.1;
+    /// <summary>Receives a report after every epoch.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public IProgress<SupervisedFineTuneReport>? Progress { get; init; }
     /// <summary>Seed of the batch order.</summary>
     public int Seed { get; init; } = 1;
 }

@@ -1,0 +1,70 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using R2M.Estimators.Rl;
+using R2M.Estimators.Training;
+using R2M.MLNet.Modeling;
+using R2M.MLNet.Tokenization;
+using static TorchSharp.torch;
+
+namespace R2M.Estimators.Pipeline;
+
+/// <summary>
+/// Stage: turns on R2M's policy-feedback aligner for the RL stage that follows (cross-attention over the
+/// policy's hidden states, trained by GREBT once per RL step). After a RewardModel stage it takes that
+/// stage's models; alone, it loads <see cref="PolicyFeedbackOptions.PolicyPath"/> and
+/// <see cref="PolicyFeedbackOptions.RewardModelPath"/>.
+/// </summary>
+public sealed class PolicyFeedbackAlignerEstimator : IEstimator<PolicyFeedbackAlignerTransformer>
+{
+    private readonly MLContext context;
+    private readonly PolicyFeedbackOptions options;
+    private readonly Device device;
+
+    internal PolicyFeedbackAlignerEstimator(MLContext context, PolicyFeedbackOptions options, Device device)
+    {
+        options.Validate();
+        this.context = context;
+        this.options = options;
+        this.device = device;
+    }
+
+    /// <inheritdoc />
+    public PolicyFeedbackAlignerTransformer Fit(IDataView input)
+    {
+        var upstream = StageTraining.Upstream(input);
+        if (upstream?.RewardModel is null)
+        {
+            if (options.PolicyPath is null || options.RewardModelPath is null)
+                throw new InvalidOperationException(
+                    "PolicyFeedbackAligner needs a policy and a reward model: put a RewardModel stage before it, or set PolicyFeedbackOptions.PolicyPath and RewardModelPath.");
+            var spec = options.Tokenizer ?? TokenizerSpec.FromHuggingFaceFolder(options.PolicyPath);
+            var policy = HfCheckpoint.LoadCausalLM(options.PolicyPath, device: device);
+            upstream = new R2MArtifacts
+            {
+                TokenizerSpec = spec, Tokenizer = spec.Create(), Device = device, Policy = policy, Reference = PolicyFactory.Clone(policy),
+                RewardModel = HfCheckpoint.LoadSequenceScoreModel(options.RewardModelPath, device: device),
+            };
+        }
+        var artifacts = new R2MArtifacts
+        {
+            TokenizerSpec = upstream.TokenizerSpec, Tokenizer = upstream.Tokenizer, Device = device,
+            Policy = upstream.Policy, Reference = upstream.Reference, RewardModel = upstream.RewardModel, Feedback = options,
+        };
+        return new PolicyFeedbackAlignerTransformer(context, artifacts);
+    }
+
+    /// <inheritdoc />
+    public SchemaShape GetOutputSchema(SchemaShape inputSchema)
+    {
+        Columns.RequireText(inputSchema, "prompt", Columns.Prompt);
+        return inputSchema;
+    }
+}
+
+/// <summary>Carries the aligner settings to the RL stage; passes data through unchanged.</summary>
+public sealed class PolicyFeedbackAlignerTransformer : R2MStageTransformer
+{
+    internal PolicyFeedbackAlignerTransformer(MLContext context, R2MArtifacts artifacts) : base(context, artifacts) { }
+
+    private protected override IReadOnlyList<(string Name, DataViewType Type, Func<IDataView, Array> Compute)> Appended(DataViewSchema inputSchema) => [];
+}

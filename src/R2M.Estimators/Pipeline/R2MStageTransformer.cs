@@ -1,0 +1,54 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace R2M.Estimators.Pipeline;
+
+/// <summary>
+/// Base of every fitted R2M stage: it hands its <see cref="Artifacts"/> to the next stage through the view it
+/// returns, appends its columns lazily, and saves into an ML.NET model as R2M's graph stand-in (use
+/// <c>mlContext.R2M().SaveModel</c> to save the weights too).
+/// </summary>
+public abstract class R2MStageTransformer : ITransformer
+{
+    private protected R2MStageTransformer(MLContext context, R2MArtifacts artifacts)
+    {
+        Context = context;
+        Artifacts = artifacts;
+    }
+
+    /// <summary>The ML.NET context.</summary>
+    protected MLContext Context { get; }
+
+    /// <summary>What the pipeline has trained up to and including this stage.</summary>
+    public R2MArtifacts Artifacts { get; }
+
+    /// <inheritdoc />
+    public bool IsRowToRowMapper => false;
+
+    /// <inheritdoc />
+    public DataViewSchema GetOutputSchema(DataViewSchema inputSchema) =>
+        Columns.Extend(inputSchema, [.. Appended(inputSchema).Select(c => (c.Name, c.Type))]);
+
+    /// <inheritdoc />
+    public IDataView Transform(IDataView input)
+    {
+        var columns = Appended(input.Schema)
+            .Select(c => new AppendedColumn(c.Name, c.Type, new Lazy<Array>(() => c.Compute(input), LazyThreadSafetyMode.ExecutionAndPublication)))
+            .ToList();
+        return new R2MDataView(input, Artifacts, columns);
+    }
+
+    /// <summary>The columns this stage appends for an input of <paramref name="inputSchema"/>, and how to compute them.</summary>
+    private protected abstract IReadOnlyList<(string Name, DataViewType Type, Func<IDataView, Array> Compute)> Appended(DataViewSchema inputSchema);
+
+    /// <inheritdoc />
+    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) =>
+        throw new NotSupportedException("R2M stages generate and score in batches; use Transform.");
+
+    void ICanSaveModel.Save(ModelSaveContext ctx)
+    {
+        var input = Context.Data.LoadFromEnumerable(new[] { new R2MGraphInput() });
+        ITransformer standIn = Context.Transforms.CustomMapping<R2MGraphInput, R2MGraphOutput>(R2MGraphMapping.Fail, R2MGraphMapping.ContractName).Fit(input);
+        standIn.Save(ctx);
+    }
+}
