@@ -1,0 +1,77 @@
+using System.Globalization;
+using R2M.Estimators.Rl;
+
+namespace R2M.Sample;
+
+/// <summary>Command-line settings of the main job.</summary>
+internal sealed record SampleArgs
+{
+    public string Command { get; init; } = "run";
+    public string? Data { get; init; }
+    public string? Model { get; init; }
+    public string? RewardModel { get; init; }
+    public RlAlgorithm Algorithm { get; init; } = RlAlgorithm.Rloo;
+    public int? Steps { get; init; }
+    public string Device { get; init; } = "cpu";
+    public string Out { get; init; } = "out";
+    public int Seed { get; init; } = 1;
+    public bool Quick { get; init; }
+    public int Seeds { get; init; } = 3;
+    public string ResultsPath { get; init; } = Path.Combine("docs", "results.md");
+
+    public const string Usage = """
+        R2M for .NET: the main job. With no arguments it builds the embedded task, fine-tunes a small policy,
+        trains a proxy reward model on noisy, length-biased labels, runs RLOO with R2M through the ML.NET
+        pipeline, evaluates with the gold judge, saves the model zip and reloads it.
+
+        usage: R2M.Sample [study] [options]
+
+          study                  the over-optimisation study: vanilla RLOO, RLOO+R2M, w/ noise and w/o train,
+                                 several seeds, no KL penalty; writes docs/results.md
+        options:
+          --data <file>          real preference data (any loader format: JSONL, JSON, CSV/TSV, conversational,
+                                 PandaLM, FineGrainedRLHF) instead of the embedded task (no gold judge then)
+          --model <hf-folder>    start from this HuggingFace causal LM instead of a from-scratch policy
+          --reward-model <hf-folder>  start the reward model from this checkpoint
+          --algorithm <rloo|grpo|ppo> (default rloo)
+          --steps <n>            RL steps (default 40; 12 with --quick)
+          --device <cpu|cuda|cuda:N> (default cpu)
+          --out <folder>         output folder (default out)
+          --seed <n>             seed (default 1)
+          --seeds <n>            study: seeds per variant (default 3)
+          --results <file>       study: where to write the results (default docs/results.md)
+          --quick                a short run (about a minute on 2 cores)
+          --help                 this text
+        """;
+
+    public static SampleArgs Parse(string[] args)
+    {
+        var result = new SampleArgs();
+        for (int i = 0; i < args.Length; i++)
+        {
+            string arg = args[i];
+            string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{arg} needs a value.");
+            result = arg switch
+            {
+                "study" when i == 0 => result with { Command = "study" },
+                "--help" or "-h" => result with { Command = "help" },
+                "--data" => result with { Data = Value() },
+                "--model" => result with { Model = Value() },
+                "--reward-model" => result with { RewardModel = Value() },
+                "--algorithm" => result with { Algorithm = Enum.TryParse<RlAlgorithm>(Value(), ignoreCase: true, out var a) ? a : throw new ArgumentException($"--algorithm must be rloo, grpo or ppo, got '{args[i]}'.") },
+                "--steps" => result with { Steps = PositiveInt(arg, Value()) },
+                "--device" => result with { Device = Value() },
+                "--out" => result with { Out = Value() },
+                "--seed" => result with { Seed = int.Parse(Value(), CultureInfo.InvariantCulture) },
+                "--seeds" => result with { Seeds = PositiveInt(arg, Value()) },
+                "--results" => result with { ResultsPath = Value() },
+                "--quick" => result with { Quick = true },
+                _ => throw new ArgumentException($"Unknown argument '{arg}'. Run with --help for the options."),
+            };
+        }
+        return result;
+    }
+
+    private static int PositiveInt(string name, string value) =>
+        int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int n) && n > 0 ? n : throw new ArgumentException($"{name} must be a positive integer, got '{value}'.");
+}
