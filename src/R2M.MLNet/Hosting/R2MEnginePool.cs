@@ -59,7 +59,7 @@ public sealed class R2MEnginePool : IDisposable
     /// <summary>Engines rented and not yet returned.</summary>
     public int RentedCount => Volatile.Read(ref _rented);
 
-    /// <summary>Raised after a reload has swapped in a new version (not for the first load).</summary>
+    /// <summary>Raised after a reload has swapped in a new version (not for the first load). Handlers that throw are logged, not rethrown.</summary>
     public event EventHandler<R2MModelEventArgs>? Reloaded;
 
     /// <summary>Raised when a reload failed; the previous version goes on serving.</summary>
@@ -171,14 +171,14 @@ public sealed class R2MEnginePool : IDisposable
             catch (Exception e) when (e is not OutOfMemoryException)
             {
                 R2MServingLog.ReloadFailed(_logger, e, ModelPath, Version);
-                ReloadFailed?.Invoke(this, new R2MReloadFailedEventArgs(ModelPath, Version, e));
+                Raise(ReloadFailed, new R2MReloadFailedEventArgs(ModelPath, Version, e), nameof(ReloadFailed));
                 return false;
             }
             var previous = Interlocked.Exchange(ref _current, next)!;
             Interlocked.Exchange(ref _version, next.Version);
             R2MServingLog.Reloaded(_logger, ModelPath, next.Version, previous.Version);
             previous.Release();
-            Reloaded?.Invoke(this, new R2MModelEventArgs(ModelPath, next.Version));
+            Raise(Reloaded, new R2MModelEventArgs(ModelPath, next.Version), nameof(Reloaded));
             return true;
         }
     }
@@ -233,7 +233,21 @@ public sealed class R2MEnginePool : IDisposable
     private void OnModelDisposed(ModelLease lease)
     {
         R2MServingLog.ModelDisposed(_logger, ModelPath, lease.Version);
-        ModelDisposed?.Invoke(this, new R2MModelEventArgs(ModelPath, lease.Version));
+        Raise(ModelDisposed, new R2MModelEventArgs(ModelPath, lease.Version), nameof(ModelDisposed));
+    }
+
+    /// <summary>Raises an event; a handler that throws is logged and does not break a reload, a return or the watcher's timer.</summary>
+    private void Raise<TArgs>(EventHandler<TArgs>? handler, TArgs args, string eventName)
+    {
+        if (handler is null) return;
+        try
+        {
+            handler(this, args);
+        }
+        catch (Exception e)
+        {
+            R2MServingLog.HandlerFailed(_logger, e, eventName, ModelPath);
+        }
     }
 
     private void StartWatching()
@@ -288,6 +302,11 @@ public sealed class R2MEnginePool : IDisposable
         catch (ObjectDisposedException)
         {
             // The pool was disposed while the timer fired.
+        }
+        catch (Exception e)
+        {
+            // Nothing may escape a timer callback (it would end the process); the old version goes on serving.
+            R2MServingLog.ReloadFailed(_logger, e, ModelPath, Version);
         }
     }
 }

@@ -40,4 +40,8 @@ internal static partial class R2MServingLog
     [LoggerMessage(EventId = 9, Level = LogLevel.Warning,
         Message = "Reload skipped: {ModelPath} does not exist right now; still serving version {Version}")]
     public static partial void FileMissing(ILogger logger, string modelPath, long version);
+
+    [LoggerMessage(EventId = 10, Level = LogLevel.Error,
+        Message = "A handler of the {EventName} event of the R2M engine pool for {ModelPath} threw")]
+    public static partial void HandlerFailed(ILogger logger, Exception error, string eventName, string modelPath);
 }
