@@ -1,0 +1,38 @@
+using Microsoft.ML;
+using R2M.Estimators;
+using R2M.Estimators.Pipeline;
+using R2M.Estimators.Training;
+using R2M.MLNet.Modeling;
+using R2M.MLNet.Persistence;
+using R2M.MLNet.Serving;
+using R2M.MLNet.Tokenization;
+
+namespace R2M.Tests.Hosting;
+
+/// <summary>Writes tiny R2M model zips (random weights, no training) for the serving tests.</summary>
+internal static class ServingModelFiles
+{
+    private static readonly object Gate = new();
+
+    /// <summary>Saves a tiny model whose weights depend on <paramref name="seed"/>; generation stops after <paramref name="maxNewTokens"/> tokens.</summary>
+    public static void Save(string path, int seed, int maxNewTokens = 4)
+    {
+        // Building the ML.NET graph stand-in is cheap; serialise it so parallel test classes do not share MLContext state.
+        lock (Gate)
+        {
+            var ml = new MLContext(seed);
+            _ = ml.R2M(); // loads libtorch
+            var tokenizer = new ByteLevelTokenizer();
+            var policy = PolicyFactory.FromScratch(tokenizer, PolicySize.Tiny, seed: seed);
+            var rewardModel = RewardModelFactory.FromPolicy(policy);
+            var aligner = new PolicyFeedbackRewardHead(rewardModel.Head, policy.Config.HiddenSize, 8);
+            using var model = new R2MModel(policy, TokenizerSpec.ByteLevel, rewardModel, aligner, 0.5,
+                new R2MGenerationDefaults { MaxNewTokens = maxNewTokens });
+            var graph = new MemoryStream();
+            var input = ml.Data.LoadFromEnumerable(new[] { new R2MGraphInput() });
+            var transformer = ml.Transforms.CustomMapping<R2MGraphInput, R2MGraphOutput>(R2MGraphMapping.Fail, R2MGraphMapping.ContractName).Fit(input);
+            ml.Model.Save(transformer, input.Schema, graph);
+            R2MModelArchive.Save(model, graph.ToArray(), path);
+        }
+    }
+}
