@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Builds the GPU bundle here (a machine with the .NET SDK): self-contained linux-x64 publishes of the
+# sample and the benchmarks, trimmed where safe, without libtorch's own libraries (the GPU machine's
+# PyTorch provides them), plus the scripts the GPU machine runs. Output: artifacts/gpu-bundle (+ .tar.gz).
+set -euo pipefail
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+out="$root/artifacts/gpu-bundle"
+rm -rf "$out" && mkdir -p "$out"
+common=(-c Release -r linux-x64 --self-contained true -p:PublishTrimmed=true -p:TrimMode=partial
+        -p:InvariantGlobalization=true -p:TreatWarningsAsErrors=false -p:SuppressTrimAnalysisWarnings=true
+        -p:JsonSerializerIsReflectionEnabledByDefault=true -p:DebugType=none -nodeReuse:false)
+dotnet publish "$root/samples/R2M.Sample/R2M.Sample.csproj" "${common[@]}" -o "$out/app"
+dotnet publish "$root/bench/R2M.Benchmarks/R2M.Benchmarks.csproj" "${common[@]}" -o "$out/app"
+# libtorch comes from PyTorch on the GPU machine: keep TorchSharp's bridge, drop libtorch's libraries.
+find "$out/app" -maxdepth 1 -type f \( -name 'libtorch*.so*' -o -name 'libc10*.so*' -o -name 'libgomp*.so*' \
+     -o -name 'libshm.so' -o -name 'libaoti_custom_ops.so' -o -name 'libbackend_with_compiler.so' \
+     -o -name 'libjitbackend_test.so' -o -name 'libnnapi_backend.so' -o -name 'libtorchbind_test.so' \) -delete
+# Debugger and dump support and debug symbols are not needed to run (about 6 MiB).
+find "$out/app" -maxdepth 1 -type f \( -name '*.dbg' -o -name 'libmscordaccore.so' -o -name 'libmscordbi.so' \
+     -o -name 'libclrgcexp.so' -o -name 'createdump' \) -delete
+cp "$root/eng/gpu/run.sh" "$root/eng/gpu/README.md" "$out/"
+mkdir -p "$out/bench" && cp "$root/bench/pytorch/reference.py" "$out/bench/"
+size=$(du -sm "$out" | cut -f1)
+echo "bundle: $out (${size} MiB)"
+if [ "$size" -gt 50 ]; then echo "bundle exceeds 50 MiB" >&2; exit 1; fi
