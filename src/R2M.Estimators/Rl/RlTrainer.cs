@@ -386,6 +386,40 @@ public sealed class RlTrainer : IDisposable
         metrics["time/aligner_update_s"] = watch.Elapsed.TotalSeconds;
     }
 
+    /// <summary>
+    /// Rewards of given (prompt, response) pairs as this step's reward function gives them: φ₀ for vanilla, else
+    /// the aligner with feedback from the current policy (noise in w/ noise mode) at ω of the current step.
+    /// </summary>
+    /// <param name="prompts">The prompts.</param>
+    /// <param name="responses">One response per prompt.</param>
+    /// <param name="vanilla">Score with the original head φ₀ instead, whatever the mode.</param>
+    public float[] ScoreWithCurrentReward(IReadOnlyList<string> prompts, IReadOnlyList<string> responses, bool vanilla = false)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        Device device = Policy.Body.TokenEmbeddingWeight.device;
+        int maxPrompt = Math.Max(1, Policy.Config.MaxPositions - Options.MaxNewTokens);
+        var rows = Enumerable.Range(0, prompts.Count).Select(i =>
+        {
+            var ids = PromptIds(prompts[i], maxPrompt).ToList();
+            ids.AddRange(tokenizer.Encode(responses[i]).Take(Options.MaxNewTokens - 1));
+            ids.Add(tokenizer.EosId);
+            return new EncodedSequence([.. ids], 0);
+        }).ToList();
+        var batch = SequenceBatch.RightPad(rows, tokenizer.PadId, device);
+        var rte = RewardTokenEmbeddings(prompts, responses, device);
+        Tensor rewards;
+        if (vanilla || Aligner is null) rewards = RewardModel.Head.forward(rte)[.., 0];
+        else if (Feedback.Mode == AlignerMode.HeadOnlyIterative) rewards = Aligner.Reward(rte, null, null, 1.0);
+        else
+        {
+            var feedback = Policy.ForwardHidden(batch.Ids, batch.Mask);
+            if (Feedback.Mode == AlignerMode.WithNoise) feedback = Noise(feedback, batch.Mask, Step + 2_000_000);
+            rewards = Aligner.Reward(rte, feedback, batch.Mask, OmegaAt(Step));
+        }
+        return rewards.to_type(ScalarType.Float32).data<float>().ToArray();
+    }
+
     /// <summary>Final-token embeddings (N, D_rm) of the frozen reward model for prompt + response + EOS.</summary>
     private Tensor RewardTokenEmbeddings(IReadOnlyList<string> prompts, IReadOnlyList<string> responses, Device device)
     {
