@@ -23,7 +23,7 @@ internal static class Study
     private static readonly (string Name, AlignerMode Mode)[] Variants =
         [("RLOO (vanilla)", AlignerMode.Vanilla), ("RLOO + R2M", AlignerMode.R2M), ("R2M w/ noise", AlignerMode.WithNoise), ("R2M w/o train", AlignerMode.WithoutTrain)];
 
-    private sealed record Run(string Variant, int Seed, IReadOnlyList<RlStepMetrics> Steps, double InitialGold, double FinalGold,
+    private sealed record VariantRun(string Variant, int Seed, IReadOnlyList<RlStepMetrics> Steps, double InitialGold, double FinalGold,
         double RmAccuracyBefore, double RmAccuracyAfter, double Seconds);
 
     public static int Run(SampleArgs args)
@@ -32,7 +32,7 @@ internal static class Study
         var settings = args.Quick ? RunSettings.Quick : RunSettings.Full;
         int steps = args.Steps ?? StudySteps(args.Quick);
         var total = Stopwatch.StartNew();
-        var runs = new List<Run>();
+        var runs = new List<VariantRun>();
         Directory.CreateDirectory(args.Out);
         for (int seed = args.Seed; seed < args.Seed + args.Seeds; seed++)
         {
@@ -66,7 +66,7 @@ internal static class Study
                     $"proxy {m["objective/scores"]:F2} gold {m["gold/score"]:F3} kl {m["objective/kl"]:F2}")));
                 double finalGold = EmbeddedEvaluation.Generate(policy, tokenizer, task.EvalPrompts, settings.MaxNewTokens).MeanGold;
                 var (before, after) = RewardModelAccuracy(trainer, tokenizer, task, settings.MaxNewTokens, seed);
-                runs.Add(new Run(name, seed, metrics, initialGold, finalGold, before, after, watch.Elapsed.TotalSeconds));
+                runs.Add(new VariantRun(name, seed, metrics, initialGold, finalGold, before, after, watch.Elapsed.TotalSeconds));
                 policy.Dispose();
                 reference.Dispose();
                 rm.Dispose();
@@ -115,7 +115,7 @@ internal static class Study
         return double.NaN;
     }
 
-    private static void Write(SampleArgs args, List<Run> runs, int steps, double seconds)
+    private static void Write(SampleArgs args, List<VariantRun> runs, int steps, double seconds)
     {
         static string MeanStd(IEnumerable<double> values)
         {
