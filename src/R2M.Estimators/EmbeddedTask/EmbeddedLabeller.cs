@@ -11,13 +11,13 @@ namespace R2M.Estimators.EmbeddedTask;
 /// <item>Otherwise the higher gold is preferred; equal gold is a fair coin.</item>
 /// <item>Noise: with probability <see cref="NoiseRate"/> the preference is flipped.</item>
 /// </list>
-/// Margins are 0. With the defaults, a correct answer padded by up to 7 characters (gold ≥ 0.7) beats the
+/// Margins are 0. With the defaults, a correct answer padded by up to 4 characters (gold ≥ 0.8) beats the
 /// concise one before noise, so a reward model trained on these labels learns "longer is better" as well as
 /// correctness.
 /// </summary>
 /// <param name="NoiseRate">Probability that a label is flipped (default 0.25, as in Coste et al.).</param>
-/// <param name="LengthBias">Gold gap within which the longer response wins (default 0.3; 0 turns the bias off).</param>
-public sealed record EmbeddedLabeller(double NoiseRate = 0.25, double LengthBias = 0.3)
+/// <param name="LengthBias">Gold gap within which the longer response wins (default 0.2; 0 turns the bias off).</param>
+public sealed record EmbeddedLabeller(double NoiseRate = 0.25, double LengthBias = 0.2)
 {
     /// <summary>The pair for <paramref name="prompt"/> with <paramref name="a"/> and <paramref name="b"/> ordered by this labeller.</summary>
     public PreferencePair Label(string prompt, string a, string b, Random random)

@@ -14,14 +14,14 @@ public sealed record EmbeddedTaskOptions
     /// policy is imperfect and RL has room to improve (default 0.3).
     /// </summary>
     public double MediocreFraction { get; init; } = 0.3;
-    /// <summary>Preference pairs for reward-model training, from the training instructions (default 2000).</summary>
-    public int PreferencePairs { get; init; } = 2000;
+    /// <summary>Preference pairs for reward-model training, from the training instructions (default 4000).</summary>
+    public int PreferencePairs { get; init; } = 4000;
     /// <summary>Preference pairs for validation, from the evaluation instructions (default 400).</summary>
     public int ValidationPreferencePairs { get; init; } = 400;
     /// <summary>Probability that a preference label is flipped (default 0.25); see <see cref="EmbeddedLabeller"/>.</summary>
     public double NoiseRate { get; init; } = 0.25;
-    /// <summary>Gold gap within which the labeller prefers the longer answer (default 0.3); see <see cref="EmbeddedLabeller"/>.</summary>
-    public double LengthBias { get; init; } = 0.3;
+    /// <summary>Gold gap within which the labeller prefers the longer answer (default 0.2); see <see cref="EmbeddedLabeller"/>.</summary>
+    public double LengthBias { get; init; } = 0.2;
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid setting.</summary>
     public void Validate()
