@@ -54,7 +54,7 @@ internal static class MainJob
         var sft = r2m.SupervisedFineTune(new SupervisedFineTuneOptions
         {
             PolicyPath = args.Model, PolicySize = settings.Policy, Epochs = settings.SftEpochs, MaxLength = settings.MaxLength,
-            LearningRate = args.Model is null ? 2e-3 : 2e-5, Seed = args.Seed,
+            LearningRate = args.Model is null ? settings.SftLearningRate : 2e-5, Seed = args.Seed,
             Progress = new Inline<SupervisedFineTuneReport>(r => { sftReports.Add(r); sftBar.Report(r.Epoch, $"train {r.TrainLoss:F3} val {r.ValidationLoss:F3}"); }),
         }).Fit(sftData);
         var tokenizer = sft.Artifacts.Tokenizer;
@@ -68,7 +68,7 @@ internal static class MainJob
         File.Delete(stepLog);
         var pipeline = r2m.RewardModel(new RewardModelOptions
             {
-                Epochs = settings.RmEpochs, MaxLength = settings.MaxLength, LearningRate = 1e-3, CheckpointPath = args.RewardModel, Seed = args.Seed,
+                Epochs = settings.RmEpochs, MaxLength = settings.MaxLength, LearningRate = settings.RmLearningRate, CheckpointPath = args.RewardModel, Seed = args.Seed,
                 Progress = new Inline<RewardModelEpochReport>(r => rmBar.Report(r.Epoch, $"loss {r.TrainLoss:F3} val acc {r.Validation?.Accuracy:P1}")),
             })
             .Append(r2m.PolicyFeedbackAligner(new PolicyFeedbackOptions { Omega = 0.6, Alpha = 0.3, Width = 64, LearningRate = 1e-3 }))

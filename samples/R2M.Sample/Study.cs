@@ -41,10 +41,10 @@ internal static class Study
             Console.WriteLine($"seed {seed}: SFT and proxy reward model");
             using var sftPolicy = PolicyFactory.FromScratch(tokenizer, settings.Policy, seed);
             SupervisedFineTuner.Train(sftPolicy, tokenizer, task.SftTrain, task.SftValidation,
-                new SupervisedFineTuneOptions { Epochs = settings.SftEpochs, MaxLength = settings.MaxLength, LearningRate = 2e-3, Seed = seed });
+                new SupervisedFineTuneOptions { Epochs = settings.SftEpochs, MaxLength = settings.MaxLength, LearningRate = settings.SftLearningRate, Seed = seed });
             using var rewardModel = RewardModelFactory.FromPolicy(sftPolicy);
             RewardModelTrainer.Train(rewardModel, tokenizer, task.PreferenceTrain, task.PreferenceValidation,
-                new RewardModelOptions { Epochs = settings.RmEpochs, MaxLength = settings.MaxLength, LearningRate = 1e-3, Seed = seed });
+                new RewardModelOptions { Epochs = settings.RmEpochs, MaxLength = settings.MaxLength, LearningRate = settings.RmLearningRate, Seed = seed });
             double initialGold = EmbeddedEvaluation.Generate(sftPolicy, tokenizer, task.EvalPrompts, settings.MaxNewTokens).MeanGold;
 
             foreach (var (name, mode) in Variants)
@@ -56,7 +56,7 @@ internal static class Study
                 using (no_grad()) foreach (var (key, t) in rm.state_dict()) t.copy_(rewardModel.state_dict()[key]);
                 var options = new PolicyOptimizationOptions
                 {
-                    Algorithm = RlAlgorithm.Rloo, Steps = steps, PromptsPerStep = settings.PromptsPerStep, SamplesPerPrompt = settings.SamplesPerPrompt,
+                    Algorithm = RlAlgorithm.Rloo, Steps = steps, PromptsPerStep = StudyPrompts(args.Quick), SamplesPerPrompt = settings.SamplesPerPrompt,
                     MaxNewTokens = settings.MaxNewTokens, LearningRate = 1e-4, KlMode = KlMode.None, Seed = seed,
                 };
                 using var trainer = new RlTrainer(policy, reference, rm, tokenizer, task.TrainPrompts, options,
@@ -76,7 +76,16 @@ internal static class Study
         return 0;
     }
 
-    internal static int StudySteps(bool quick) => quick ? 10 : 60;
+    internal static int StudySteps(bool quick) => quick ? 10 : 100;
+
+    internal static int StudyPrompts(bool quick) => quick ? 8 : 16;
+
+    /// <summary>Trailing mean over the last <paramref name="window"/> values (per-step rollout means are noisy).</summary>
+    private static double[] Smooth(IEnumerable<double> values, int window = 5)
+    {
+        var v = values.ToArray();
+        return v.Select((_, i) => v[Math.Max(0, i - window + 1)..(i + 1)].Average()).ToArray();
+    }
 
     /// <summary>
     /// Pairs of responses sampled from the final policy (two per evaluation prompt, temperature 1), labelled
@@ -134,13 +143,13 @@ internal static class Study
         md.AppendLine($"Command: `dotnet run --project samples/R2M.Sample -c Release -- study{(args.Quick ? " --quick" : "")} --seeds {args.Seeds} --seed {args.Seed}{(args.Steps is int s ? $" --steps {s}" : "")}`");
         md.AppendLine();
         var settings = args.Quick ? RunSettings.Quick : RunSettings.Full;
-        md.AppendLine($"Protocol: for each seed, one from-scratch {settings.Policy} byte-level policy fine-tuned on the task's corpus and one proxy reward model (body from the policy) trained on the task's judge labels with 25% label noise and a length bias; then each variant runs RLOO from the same policy and reward model for {steps} steps ({settings.PromptsPerStep} prompts × {settings.SamplesPerPrompt} samples, {settings.MaxNewTokens} new tokens, temperature 0.7, learning rate 1e-4), with no KL penalty. Gold is the embedded judge (docs/embedded-task.md); per step it is the mean over that step's sampled rollouts, initial/final are greedy on the held-out evaluation prompts. √KL is the square root of the mean per-sequence k1 KL to the SFT policy.");
+        md.AppendLine($"Protocol: for each seed, one from-scratch {settings.Policy} byte-level policy fine-tuned on the task's corpus and one proxy reward model (body from the policy) trained on the task's judge labels with 25% label noise and a length bias; then each variant runs RLOO from the same policy and reward model for {steps} steps ({StudyPrompts(args.Quick)} prompts × {settings.SamplesPerPrompt} samples, {settings.MaxNewTokens} new tokens, temperature 0.7, learning rate 1e-4), with no KL penalty. Gold is the embedded judge (docs/embedded-task.md); per step it is the mean over that step's sampled rollouts, initial/final are greedy on the held-out evaluation prompts. √KL is the square root of the mean per-sequence k1 KL to the SFT policy.");
         md.AppendLine();
-        md.AppendLine(string.Create(CultureInfo.InvariantCulture, $"| variant | initial gold | best gold (rollouts) | final gold (rollouts, last 5 steps) | final gold (eval, greedy) | gold at √KL = {matched:F2} | final proxy | RM acc. before RL | RM acc. after RL |"));
+        md.AppendLine(string.Create(CultureInfo.InvariantCulture, $"| variant | initial gold | best gold (rollouts, 5-step mean) | final gold (rollouts, last 5 steps) | final gold (eval, greedy) | gold at √KL = {matched:F2} | final proxy | RM acc. before RL | RM acc. after RL |"));
         md.AppendLine("|---|---|---|---|---|---|---|---|---|");
         foreach (var group in runs.GroupBy(r => r.Variant))
         {
-            md.AppendLine($"| {group.Key} | {MeanStd(group.Select(r => r.InitialGold))} | {MeanStd(group.Select(r => r.Steps.Max(m => m["gold/score"])))} | " +
+            md.AppendLine($"| {group.Key} | {MeanStd(group.Select(r => r.InitialGold))} | {MeanStd(group.Select(r => Smooth(r.Steps.Select(m => m["gold/score"])).Max()))} | " +
                 $"{MeanStd(group.Select(r => r.Steps.TakeLast(5).Average(m => m["gold/score"])))} | {MeanStd(group.Select(r => r.FinalGold))} | " +
                 $"{MeanStd(group.Select(r => GoldAtSqrtKl(r.Steps, matched)))} | {MeanStd(group.Select(r => r.Steps.TakeLast(5).Average(m => m["objective/scores"])))} | " +
                 $"{MeanStd(group.Select(r => r.RmAccuracyBefore))} | {MeanStd(group.Select(r => r.RmAccuracyAfter))} |");
@@ -149,12 +158,12 @@ internal static class Study
         md.AppendLine("Mean ± standard deviation over seeds. \"RM acc.\" is the accuracy on pairs of responses sampled from the final policy and labelled by the gold judge (ties dropped): before RL with the frozen reward model φ₀, after RL with the variant's reward function (the aligner with the final policy's feedback for the R2M variants; unchanged for vanilla).");
         md.AppendLine();
         string plotDir = Path.GetDirectoryName(Path.GetFullPath(args.ResultsPath))!;
-        foreach (var (file, title, key) in new[] { ("results-gold-vs-sqrt-kl.png", "Gold against sqrt(KL), mean over seeds", "gold/score"), ("results-proxy-vs-sqrt-kl.png", "Proxy against sqrt(KL), mean over seeds", "objective/scores") })
+        foreach (var (file, title, key) in new[] { ("results-gold-vs-sqrt-kl.png", "Gold against sqrt(KL), mean over seeds, 5-step mean", "gold/score"), ("results-proxy-vs-sqrt-kl.png", "Proxy (the reward optimised) against sqrt(KL), mean over seeds, 5-step mean", "objective/scores"), ("results-vanilla-proxy-vs-sqrt-kl.png", "Frozen reward model's score against sqrt(KL), 5-step mean", "objective/vanilla_scores") })
         {
             Plots.Lines(Path.Combine(plotDir, file), title, "sqrt(KL)", key, runs.GroupBy(r => r.Variant).Select(g =>
             {
-                var x = Enumerable.Range(0, steps).Select(i => g.Average(r => Math.Sqrt(Math.Max(0, r.Steps[i]["objective/kl"])))).ToArray();
-                var y = Enumerable.Range(0, steps).Select(i => g.Average(r => r.Steps[i][key])).ToArray();
+                var x = Smooth(Enumerable.Range(0, steps).Select(i => g.Average(r => Math.Sqrt(Math.Max(0, r.Steps[i]["objective/kl"])))));
+                var y = Smooth(Enumerable.Range(0, steps).Select(i => g.Average(r => r.Steps[i][key])));
                 return (g.Key, x, y);
             }));
             md.AppendLine($"![{title}]({file})");
