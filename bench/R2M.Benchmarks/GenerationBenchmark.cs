@@ -19,10 +19,20 @@ internal static class GenerationBenchmark
         int layers = a.Int("layers", 4), d = a.Int("d", 256), heads = a.Int("heads", 8), vocab = a.Int("vocab", 259);
         int repeats = a.Int("repeats", 3);
         Device device = new(a.String("device", "cpu"));
-        var config = CausalLMConfig.Llama(vocab, d, layers, heads, heads / 2, intermediateSize: 8 * d / 3 / 64 * 64 + 64, maxPositions: 4096);
+        string family = a.String("family", "llama");
+        var dtype = a.String("dtype", "float32") switch
+        {
+            "float32" => ScalarType.Float32,
+            "bf16" or "bfloat16" => ScalarType.BFloat16,
+            var other => throw new ArgumentException($"--dtype must be float32 or bf16, got '{other}'."),
+        };
+        var config = family == "gpt2"
+            ? CausalLMConfig.Gpt2(vocab, d, layers, heads, maxPositions: 1024)
+            : CausalLMConfig.Llama(vocab, d, layers, heads, heads / 2, intermediateSize: 8 * d / 3 / 64 * 64 + 64, maxPositions: 4096);
 
         manual_seed(1);
         var model = new CausalLM(config);
+        model.to(dtype);
         model.to(device);
         model.eval();
         long parameters = model.parameters().Sum(p => p.numel());
@@ -57,7 +67,7 @@ internal static class GenerationBenchmark
         double trainRate = (double)batch * trainLength / stepSeconds;
 
         string machine = Measure.Machine();
-        Console.WriteLine($"generation benchmark: Llama-shaped policy, {layers} layers, d {d}, {heads} heads ({heads / 2} kv), vocab {vocab}, {parameters / 1e6:F1} M parameters, {device.type}");
+        Console.WriteLine($"generation benchmark: {family} policy, {layers} layers, d {d}, {heads} heads, vocab {vocab}, {parameters / 1e6:F1} M parameters, {dtype}, {device.type}");
         Console.WriteLine($"machine: {machine}; torch threads {get_num_threads()}; median of {repeats} runs");
         Console.WriteLine();
         Console.WriteLine("| measurement                              | seconds | tokens/s |");
@@ -70,13 +80,19 @@ internal static class GenerationBenchmark
         {
             ["benchmark"] = "generation", ["device"] = device.type.ToString().ToLowerInvariant(), ["machine"] = machine,
             ["date"] = DateTime.UtcNow.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-            ["layers"] = layers, ["d"] = d, ["heads"] = heads, ["vocab"] = vocab, ["parameters"] = parameters,
+            ["family"] = family, ["dtype"] = dtype.ToString(), ["layers"] = layers, ["d"] = d, ["heads"] = heads, ["vocab"] = vocab, ["parameters"] = parameters,
             ["batch"] = batch, ["prompt_tokens"] = prompt, ["new_tokens"] = newTokens, ["repeats"] = repeats,
             ["tokens_per_s_cache"] = Math.Round(cacheRate, 1), ["tokens_per_s_nocache"] = Math.Round(noCacheRate, 1),
             ["speedup"] = Math.Round(cacheRate / noCacheRate, 2), ["train_tokens_per_s"] = Math.Round(trainRate, 1),
-            ["train_step_s"] = Math.Round(stepSeconds, 3),
+            ["train_step_s"] = Math.Round(stepSeconds, 3), ["peak_rss_mib"] = PeakRss(),
         };
         Console.WriteLine(JsonSerializer.Serialize(json));
         return 0;
+    }
+
+    private static double PeakRss()
+    {
+        string? line = File.Exists("/proc/self/status") ? File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal)) : null;
+        return line is null ? double.NaN : Math.Round(double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024.0, 1);
     }
 }

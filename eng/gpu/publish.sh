@@ -20,6 +20,8 @@ find "$out/app" -maxdepth 1 -type f \( -name '*.dbg' -o -name 'libmscordaccore.s
      -o -name 'libclrgcexp.so' -o -name 'createdump' \) -delete
 cp "$root/eng/gpu/run.sh" "$root/eng/gpu/README.md" "$out/"
 mkdir -p "$out/bench" && cp "$root/bench/pytorch/reference.py" "$out/bench/"
+# The golden checkpoints for the self-check, when ../shared is there (never committed; the bundle is build output).
+if [ -d "$root/../shared/golden" ]; then cp -r "$root/../shared/golden" "$out/golden"; fi
 size=$(du -sm "$out" | cut -f1)
 echo "bundle: $out (${size} MiB)"
 if [ "$size" -gt 50 ]; then echo "bundle exceeds 50 MiB" >&2; exit 1; fi

@@ -1,0 +1,109 @@
+using System.Text.Json;
+using R2M.MLNet.Generation;
+using R2M.MLNet.Modeling;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace R2M.Benchmarks;
+
+/// <summary>
+/// The device self-check shipped in the GPU bundle: the golden HuggingFace checkpoints' logits, hidden states,
+/// greedy tokens and reward scores on the chosen device in float32 (within 1e-4 of transformers) and bf16
+/// (within a bf16 tolerance), and a few training steps whose loss must fall. Prints PASS/FAIL lines and a JSON line.
+/// </summary>
+internal static class SelfCheck
+{
+    public static int Run(BenchArgs a)
+    {
+        var device = new Device(a.String("device", "cpu"));
+        string golden = a.String("golden", Path.Combine(AppContext.BaseDirectory, "..", "golden"));
+        var results = new List<(string Check, bool Pass, string Detail)>();
+        if (!Directory.Exists(golden))
+        {
+            Console.WriteLine($"golden folder {golden} not found; pass --golden <shared/golden>");
+            return 2;
+        }
+        foreach (var (dtype, tolerance) in new[] { (ScalarType.Float32, 1e-4), (ScalarType.BFloat16, 0.15) })
+        {
+            foreach (string name in new[] { "gpt2-tiny", "llama-tiny" })
+            {
+                using var scope = NewDisposeScope();
+                string folder = Path.Combine(golden, name);
+                using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "golden.json")));
+                var model = HfCheckpoint.LoadCausalLM(folder, dtype, device);
+                var ids = Tensor2(doc.RootElement.GetProperty("input_ids"), ScalarType.Int64).to(device);
+                using var noGrad = no_grad();
+                var (logits, hidden) = model.Forward(ids);
+                double logitErr = MaxAbs(logits, Tensor2(doc.RootElement.GetProperty("logits"), ScalarType.Float32));
+                double hiddenErr = MaxAbs(hidden, Tensor2(doc.RootElement.GetProperty("hidden_last"), ScalarType.Float32));
+                results.Add(($"{name} {dtype} logits", logitErr < tolerance * Scale(dtype, logits), $"max abs error {logitErr:E2}"));
+                results.Add(($"{name} {dtype} hidden", hiddenErr < tolerance * Scale(dtype, hidden), $"max abs error {hiddenErr:E2}"));
+                if (dtype == ScalarType.Float32)
+                {
+                    var prompt = Tensor2(doc.RootElement.GetProperty("greedy_prompt"), ScalarType.Int64).to(device);
+                    var expected = Tensor2(doc.RootElement.GetProperty("greedy_tokens"), ScalarType.Int64);
+                    using var g = TextGenerator.Generate(model, prompt, ones_like(prompt), new GenerationOptions
+                    {
+                        MaxNewTokens = (int)(expected.shape[1] - prompt.shape[1]), Temperature = 0, EosId = -1, PadId = 0,
+                    });
+                    bool same = g.Sequences.cpu().eq(expected).all().item<bool>();
+                    results.Add(($"{name} greedy tokens (KV cache)", same, same ? "equal" : "differ"));
+                }
+            }
+        }
+        using (var scope = NewDisposeScope())
+        {
+            string folder = Path.Combine(golden, "llama-rm-tiny");
+            using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "golden.json")));
+            var rm = HfCheckpoint.LoadSequenceScoreModel(folder, device: device);
+            using var noGrad = no_grad();
+            var scores = rm.Score(Tensor2(doc.RootElement.GetProperty("input_ids"), ScalarType.Int64).to(device), padId: 0).Scores.squeeze(1);
+            double err = MaxAbs(scores, Tensor2(doc.RootElement.GetProperty("scores"), ScalarType.Float32));
+            results.Add(("llama-rm-tiny scores", err < 1e-4, $"max abs error {err:E2}"));
+        }
+        using (var scope = NewDisposeScope())
+        {
+            manual_seed(1);
+            var model = new CausalLM(CausalLMConfig.Llama(256, 64, 2, 4, 2, 128, 128));
+            model.to(device);
+            var data = randint(0, 256, [8, 32], dtype: ScalarType.Int64, device: device);
+            var optimizer = optim.AdamW(model.parameters(), lr: 3e-3);
+            double first = 0, last = 0;
+            for (int i = 0; i < 20; i++)
+            {
+                using var step = NewDisposeScope();
+                optimizer.zero_grad();
+                var logits = model.Forward(data).Logits;
+                var loss = nn.functional.cross_entropy(logits[.., ..^1].reshape(-1, 256), data[.., 1..].reshape(-1));
+                loss.backward();
+                optimizer.step();
+                if (i == 0) first = loss.item<float>();
+                last = loss.item<float>();
+            }
+            results.Add(("training step (20 AdamW steps)", last < first * 0.8, $"loss {first:F3} -> {last:F3}"));
+        }
+        foreach (var (check, pass, detail) in results) Console.WriteLine($"{(pass ? "PASS" : "FAIL")}  {check}: {detail}");
+        Console.WriteLine(JsonSerializer.Serialize(new { benchmark = "selfcheck", device = device.ToString(), passed = results.Count(r => r.Pass), failed = results.Count(r => !r.Pass) }));
+        return results.All(r => r.Pass) ? 0 : 1;
+    }
+
+    /// <summary>bf16 errors scale with the magnitude of the values.</summary>
+    private static double Scale(ScalarType dtype, Tensor t) => dtype == ScalarType.Float32 ? 1.0 : Math.Max(1.0, t.abs().max().to_type(ScalarType.Float32).item<float>());
+
+    private static double MaxAbs(Tensor actual, Tensor expected) =>
+        (actual.cpu().to_type(ScalarType.Float64) - expected.to_type(ScalarType.Float64)).abs().max().item<double>();
+
+    private static Tensor Tensor2(JsonElement e, ScalarType dtype)
+    {
+        var shape = new List<long>();
+        for (var x = e; x.ValueKind == JsonValueKind.Array; x = x[0]) shape.Add(x.GetArrayLength());
+        var values = new List<double>();
+        void Walk(JsonElement x)
+        {
+            if (x.ValueKind == JsonValueKind.Array) foreach (var item in x.EnumerateArray()) Walk(item);
+            else values.Add(x.GetDouble());
+        }
+        Walk(e);
+        return tensor(values.ToArray(), shape.ToArray()).to_type(dtype);
+    }
+}
