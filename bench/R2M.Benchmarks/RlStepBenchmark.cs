@@ -25,12 +25,22 @@ internal static class RlStepBenchmark
         int steps = a.Int("steps", 5), warmup = a.Int("warmup", 2);
         int prompts = a.Int("prompts", 8), k = a.Int("k", 4), newTokens = a.Int("new-tokens", 32);
         string common = $"--size {size} --steps {steps} --warmup {warmup} --prompts {prompts} --k {k} --new-tokens {newTokens} --device {a.String("device", "cpu")}";
-        var vanilla = RunChild($"rlstep-one --mode Vanilla {common}");
-        var r2m = RunChild($"rlstep-one --mode R2M {common}");
+        // Alternate the variants' processes over several rounds: a single pair of processes differs by ±10% from
+        // process-to-process noise alone, more than the aligner costs.
+        int rounds = a.Int("rounds", 3);
+        var vanillaRuns = new List<JsonObject>();
+        var r2mRuns = new List<JsonObject>();
+        for (int round = 0; round < rounds; round++)
+        {
+            vanillaRuns.Add(RunChild($"rlstep-one --mode Vanilla {common}"));
+            r2mRuns.Add(RunChild($"rlstep-one --mode R2M {common}"));
+        }
+        var vanilla = MedianOf(vanillaRuns);
+        var r2m = MedianOf(r2mRuns);
 
         double sv = vanilla["time/step_s"]!.GetValue<double>(), sr = r2m["time/step_s"]!.GetValue<double>();
         Console.WriteLine($"rlstep benchmark: RLOO, policy {size} ({vanilla["parameters"]} parameters), reward model from the policy, {prompts} prompts x {k} samples, {newTokens} new tokens");
-        Console.WriteLine($"machine: {Measure.Machine()}; median of {steps} steps after {warmup} warm-up steps; each variant in its own process");
+        Console.WriteLine($"machine: {Measure.Machine()}; per process the median of {steps} steps after {warmup} warm-up steps; {rounds} alternating processes per variant, median over them");
         Console.WriteLine();
         Console.WriteLine("| phase (median seconds)  |  RLOO  | RLOO+R2M |");
         Console.WriteLine("|-------------------------|-------:|---------:|");
@@ -42,7 +52,7 @@ internal static class RlStepBenchmark
         {
             ["benchmark"] = "rlstep", ["machine"] = Measure.Machine(), ["device"] = a.String("device", "cpu"),
             ["date"] = DateTime.UtcNow.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-            ["policy_size"] = size, ["prompts"] = prompts, ["k"] = k, ["new_tokens"] = newTokens, ["steps"] = steps,
+            ["policy_size"] = size, ["rounds"] = rounds, ["prompts"] = prompts, ["k"] = k, ["new_tokens"] = newTokens, ["steps"] = steps,
             ["step_s_vanilla"] = Math.Round(sv, 4), ["step_s_r2m"] = Math.Round(sr, 4), ["r2m_overhead"] = Math.Round(sr / sv - 1, 4),
             ["aligner_update_s"] = Math.Round(r2m["time/aligner_update_s"]!.GetValue<double>(), 4),
             ["peak_rss_mib_vanilla"] = vanilla["peak_rss_mib"]!.GetValue<double>(), ["peak_rss_mib_r2m"] = r2m["peak_rss_mib"]!.GetValue<double>(),
@@ -84,6 +94,17 @@ internal static class RlStepBenchmark
         }
         Console.WriteLine(result.ToJsonString());
         return 0;
+    }
+
+    private static JsonObject MedianOf(List<JsonObject> runs)
+    {
+        var result = new JsonObject();
+        foreach (var (key, _) in runs[0])
+        {
+            var values = runs.Select(r => r[key]!.GetValue<double>()).OrderBy(v => v).ToList();
+            result[key] = values[values.Count / 2];
+        }
+        return result;
     }
 
     private static JsonObject RunChild(string arguments)

@@ -90,11 +90,16 @@ public sealed class R2MCatalog
     {
         var stage = LastStage(model) ?? throw new ArgumentException(
             "This model holds no fitted R2M stage; SaveModel saves pipelines built from mlContext.R2M() stages.", nameof(model));
+        SaveModel(stage is R2MPolicyTransformer policy ? policy.Model : stage.Artifacts.ToServingModel(), path);
+    }
+
+    /// <summary>Saves a servable model (policy, tokenizer, reward model, aligner) as an R2M model zip.</summary>
+    public void SaveModel(R2M.MLNet.Serving.R2MModel model, string path)
+    {
         using var graph = new MemoryStream();
-        var schema = Context.Data.LoadFromEnumerable(new[] { new R2MGraphInput() }).Schema;
-        Context.Model.Save(stage, schema, graph);
-        var serving = stage is R2MPolicyTransformer policy ? policy.Model : stage.Artifacts.ToServingModel();
-        R2MModelArchive.Save(serving, graph.ToArray(), path);
+        var (standIn, schema) = R2MGraphMapping.Create(Context);
+        Context.Model.Save(standIn, schema, graph);
+        R2MModelArchive.Save(model, graph.ToArray(), path);
     }
 
     /// <summary>Saves a pipeline fitted from a <see cref="PreferenceLoader(PreferenceLoaderOptions)"/> chain.</summary>

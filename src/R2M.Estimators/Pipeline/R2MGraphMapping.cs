@@ -1,3 +1,4 @@
+using Microsoft.ML;
 using Microsoft.ML.Transforms;
 
 namespace R2M.Estimators.Pipeline;
@@ -37,4 +38,11 @@ public sealed class R2MGraphMapping : CustomMappingFactory<R2MGraphInput, R2MGra
     public override Action<R2MGraphInput, R2MGraphOutput> GetMapping() => Fail;
 
     internal static void Fail(R2MGraphInput input, R2MGraphOutput output) => throw new InvalidOperationException(BareLoadMessage);
+
+    /// <summary>The stand-in transformer ML.NET saves for an R2M model, and the input schema it is saved with.</summary>
+    internal static (ITransformer StandIn, DataViewSchema InputSchema) Create(MLContext context)
+    {
+        var input = context.Data.LoadFromEnumerable(new[] { new R2MGraphInput() });
+        return (context.Transforms.CustomMapping<R2MGraphInput, R2MGraphOutput>(Fail, ContractName).Fit(input), input.Schema);
+    }
 }

@@ -45,10 +45,5 @@ public abstract class R2MStageTransformer : ITransformer
     public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) =>
         throw new NotSupportedException("R2M stages generate and score in batches; use Transform.");
 
-    void ICanSaveModel.Save(ModelSaveContext ctx)
-    {
-        var input = Context.Data.LoadFromEnumerable(new[] { new R2MGraphInput() });
-        ITransformer standIn = Context.Transforms.CustomMapping<R2MGraphInput, R2MGraphOutput>(R2MGraphMapping.Fail, R2MGraphMapping.ContractName).Fit(input);
-        standIn.Save(ctx);
-    }
+    void ICanSaveModel.Save(ModelSaveContext ctx) => R2MGraphMapping.Create(Context).StandIn.Save(ctx);
 }

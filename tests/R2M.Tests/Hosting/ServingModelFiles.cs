@@ -20,19 +20,14 @@ internal static class ServingModelFiles
         // Building the ML.NET graph stand-in is cheap; serialise it so parallel test classes do not share MLContext state.
         lock (Gate)
         {
-            var ml = new MLContext(seed);
-            _ = ml.R2M(); // loads libtorch
+            var r2m = new MLContext(seed).R2M(); // loads libtorch
             var tokenizer = new ByteLevelTokenizer();
             var policy = PolicyFactory.FromScratch(tokenizer, PolicySize.Tiny, seed: seed);
             var rewardModel = RewardModelFactory.FromPolicy(policy);
             var aligner = new PolicyFeedbackRewardHead(rewardModel.Head, policy.Config.HiddenSize, 8);
             using var model = new R2MModel(policy, TokenizerSpec.ByteLevel, rewardModel, aligner, 0.5,
                 new R2MGenerationDefaults { MaxNewTokens = maxNewTokens });
-            var graph = new MemoryStream();
-            var input = ml.Data.LoadFromEnumerable(new[] { new R2MGraphInput() });
-            var transformer = ml.Transforms.CustomMapping<R2MGraphInput, R2MGraphOutput>(R2MGraphMapping.Fail, R2MGraphMapping.ContractName).Fit(input);
-            ml.Model.Save(transformer, input.Schema, graph);
-            R2MModelArchive.Save(model, graph.ToArray(), path);
+            r2m.SaveModel(model, path);
         }
     }
 }

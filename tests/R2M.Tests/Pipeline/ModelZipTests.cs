@@ -25,11 +25,8 @@ public class ModelZipTests
         var rewardModel = RewardModelFactory.FromPolicy(policy);
         var aligner = new PolicyFeedbackRewardHead(rewardModel.Head, policy.Config.HiddenSize, 8);
         using var model = new R2MModel(policy, TokenizerSpec.ByteLevel, rewardModel, aligner, 0.6, new R2MGenerationDefaults { MaxNewTokens = 5 });
-        var graph = new MemoryStream();
-        var input = ml.Data.LoadFromEnumerable(new[] { new R2MGraphInput() });
-        ml.Model.Save(ml.Transforms.CustomMapping<R2MGraphInput, R2MGraphOutput>(R2MGraphMapping.Fail, R2MGraphMapping.ContractName).Fit(input), input.Schema, graph);
         string path = dir.File("model.zip");
-        R2MModelArchive.Save(model, graph.ToArray(), path);
+        r2m.SaveModel(model, path);
         return path;
     }
 

@@ -1,0 +1,61 @@
+using System.Text.Json.Nodes;
+using Microsoft.ML;
+using R2M.Estimators;
+using R2M.Tests.Infrastructure;
+
+namespace R2M.Tests.Sample;
+
+/// <summary>The main job as a user runs it: its own process, --quick, then its outputs.</summary>
+public class MainJobTests
+{
+    private static string SampleDll()
+    {
+        string configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Debug{Path.DirectorySeparatorChar}") ? "Debug" : "Release";
+        string dll = Path.Combine(RepoPaths.Root, "samples", "R2M.Sample", "bin", configuration, "net10.0", "R2M.Sample.dll");
+        File.Exists(dll).Should().BeTrue($"the test project builds the sample first ({dll})");
+        return dll;
+    }
+
+    [Fact]
+    public void Quick_run_writes_metrics_with_the_documented_keys_and_a_model_zip_that_reloads()
+    {
+        using var dir = new TempDir("r2m-main");
+        string outDir = Path.Combine(dir.Path, "out");
+
+        var run = ProcessRunner.Run("dotnet", $"\"{SampleDll()}\" --quick --out \"{outDir}\"", dir.Path, TimeSpan.FromMinutes(4));
+
+        run.ExitCode.Should().Be(0, run.ToString());
+        run.Output.Should().Contain("reloaded").And.Contain("| gold score (eval prompts, greedy) |");
+        var metrics = JsonNode.Parse(File.ReadAllText(Path.Combine(outDir, "metrics.json")))!;
+        foreach (string key in new[] { "policy.sft_val_loss", "reward_model.val_accuracy", "rl.algorithm", "rl.steps", "rl.initial_gold",
+                     "rl.final_gold", "rl.final_proxy", "rl.kl", "timing.total_seconds", "device" })
+        {
+            JsonNode? node = metrics;
+            foreach (string part in key.Split('.')) node = node?[part];
+            node.Should().NotBeNull($"metrics.json has {key}");
+        }
+        metrics["rl"]!["algorithm"]!.GetValue<string>().Should().Be("rloo");
+        metrics["device"]!.GetValue<string>().Should().Be("cpu");
+        foreach (string file in new[] { "steps.jsonl", "generations.md", "proxy_reward.png", "gold_score.png", "kl.png", "length.png", "gold_proxy_vs_sqrt_kl.png", "model.zip" })
+            File.Exists(Path.Combine(outDir, file)).Should().BeTrue(file);
+        File.ReadAllLines(Path.Combine(outDir, "steps.jsonl")).Should().HaveCount(metrics["rl"]!["steps"]!.GetValue<int>());
+
+        using var loaded = new MLContext().R2M().LoadModel(Path.Combine(outDir, "model.zip"));
+        string prompt = metrics["reload"]!["prompt"]!.GetValue<string>();
+        loaded.Generate([prompt]).Single().Should().Be(metrics["reload"]!["response"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void Help_lists_the_flags_and_a_bad_flag_is_refused()
+    {
+        using var dir = new TempDir("r2m-main");
+        var help = ProcessRunner.Run("dotnet", $"\"{SampleDll()}\" --help", dir.Path, TimeSpan.FromMinutes(1));
+        var bad = ProcessRunner.Run("dotnet", $"\"{SampleDll()}\" --steps zero", dir.Path, TimeSpan.FromMinutes(1));
+
+        help.ExitCode.Should().Be(0);
+        foreach (string flag in new[] { "--data", "--model", "--reward-model", "--algorithm", "--steps", "--device", "--out", "--seed", "--quick", "--help", "study" })
+            help.Output.Should().Contain(flag);
+        bad.ExitCode.Should().Be(2);
+        bad.Output.Should().Contain("--steps must be a positive integer, got 'zero'.");
+    }
+}
