@@ -22,7 +22,7 @@ internal static class RlStepBenchmark
     public static int Run(BenchArgs a)
     {
         string size = a.String("size", "Small");
-        int steps = a.Int("steps", 5), warmup = a.Int("warmup", 2);
+        int steps = a.Int("steps", 10), warmup = a.Int("warmup", 10);
         int prompts = a.Int("prompts", 8), k = a.Int("k", 4), newTokens = a.Int("new-tokens", 32);
         string common = $"--size {size} --steps {steps} --warmup {warmup} --prompts {prompts} --k {k} --new-tokens {newTokens} --device {a.String("device", "cpu")}";
         // Alternate the variants' processes over several rounds: a single pair of processes differs by ±10% from
@@ -66,7 +66,7 @@ internal static class RlStepBenchmark
     {
         var mode = Enum.Parse<AlignerMode>(a.String("mode", "R2M"));
         var size = Enum.Parse<PolicySize>(a.String("size", "Small"));
-        int steps = a.Int("steps", 5), warmup = a.Int("warmup", 2);
+        int steps = a.Int("steps", 10), warmup = a.Int("warmup", 10);
         var device = new Device(a.String("device", "cpu"));
         var tokenizer = new ByteLevelTokenizer();
         var policy = PolicyFactory.FromScratch(tokenizer, size, seed: 1, device);
