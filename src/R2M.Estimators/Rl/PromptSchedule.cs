@@ -29,7 +29,7 @@ public sealed class PromptSchedule(IReadOnlyList<string> prompts, int perStep, i
     {
         if (shuffles.TryGetValue(pass, out var order)) return order;
         order = Enumerable.Range(0, prompts.Count).ToArray();
-        new Random(HashCode.Combine(seed, pass, 0x5eed)).Shuffle(order);
+        new Random(StableSeed.Mix(seed, pass, 0x5eed)).Shuffle(order);
         return shuffles[pass] = order;
     }
 }

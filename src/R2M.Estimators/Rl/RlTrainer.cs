@@ -462,7 +462,7 @@ public sealed class RlTrainer : IDisposable
     private List<Tensor> ShuffledMinibatches(int rows, int step, int epoch)
     {
         var order = Enumerable.Range(0, rows).Select(i => (long)i).ToArray();
-        new Random(HashCode.Combine(Options.Seed, step, epoch)).Shuffle(order);
+        new Random(StableSeed.Mix(Options.Seed, step, epoch)).Shuffle(order);
         var result = new List<Tensor>();
         int size = (rows + Options.MiniBatches - 1) / Options.MiniBatches;
         for (int start = 0; start < rows; start += size)

@@ -20,7 +20,7 @@ public class PlantedRlTests
         metrics.Should().HaveCount(30);
         double First(string key) => metrics.Take(5).Average(m => m[key]);
         double Last(string key) => metrics.TakeLast(5).Average(m => m[key]);
-        Last("gold/score").Should().BeGreaterThan(First("gold/score") + 0.5, "the letters the reward model likes become more frequent");
+        Last("gold/score").Should().BeGreaterThan(First("gold/score") + 0.3, "the letters the reward model likes become more frequent");
         Last("objective/vanilla_scores").Should().BeGreaterThan(First("objective/vanilla_scores"));
     }
 }
