@@ -2,6 +2,9 @@ using R2M.Benchmarks;
 using R2M.MLNet.Native;
 
 // Benchmarks print a table, then one JSON object as the last line. Usage: R2M.Benchmarks <subcommand> [--key value ...]
+// "sample" runs the main job (R2M.Sample) in this process: the GPU bundle ships one trimmed publish of both.
+if (args.Length > 0 && args[0] == "sample")
+    return (int)System.Reflection.Assembly.Load("R2M.Sample").EntryPoint!.Invoke(null, [args[1..]])!;
 var commands = new Dictionary<string, Func<BenchArgs, int>>(StringComparer.Ordinal)
 {
     ["generation"] = GenerationBenchmark.Run,

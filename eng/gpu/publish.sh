@@ -9,8 +9,11 @@ rm -rf "$out" && mkdir -p "$out"
 common=(-c Release -r linux-x64 --self-contained true -p:PublishTrimmed=true -p:TrimMode=partial
         -p:InvariantGlobalization=true -p:TreatWarningsAsErrors=false -p:SuppressTrimAnalysisWarnings=true
         -p:JsonSerializerIsReflectionEnabledByDefault=true -p:DebugType=none -nodeReuse:false)
-dotnet publish "$root/samples/R2M.Sample/R2M.Sample.csproj" "${common[@]}" -o "$out/app"
+# One trimmed publish: the benchmarks program references the sample and runs it as "sample" (two trimmed
+# publishes into one folder would overwrite each other's trimmed framework assemblies).
 dotnet publish "$root/bench/R2M.Benchmarks/R2M.Benchmarks.csproj" "${common[@]}" -o "$out/app"
+printf '#!/bin/sh\nexec "$(dirname "$0")/R2M.Benchmarks" sample "$@"\n' > "$out/app/R2M.Sample"
+chmod +x "$out/app/R2M.Sample"
 # libtorch comes from PyTorch on the GPU machine: keep TorchSharp's bridge, drop libtorch's libraries.
 find "$out/app" -maxdepth 1 -type f \( -name 'libtorch*.so*' -o -name 'libc10*.so*' -o -name 'libgomp*.so*' \
      -o -name 'libshm.so' -o -name 'libaoti_custom_ops.so' -o -name 'libbackend_with_compiler.so' \
@@ -20,8 +23,9 @@ find "$out/app" -maxdepth 1 -type f \( -name '*.dbg' -o -name 'libmscordaccore.s
      -o -name 'libclrgcexp.so' -o -name 'createdump' \) -delete
 cp "$root/eng/gpu/run.sh" "$root/eng/gpu/README.md" "$out/"
 mkdir -p "$out/bench" && cp "$root/bench/pytorch/reference.py" "$out/bench/"
-# The golden checkpoints for the self-check, when ../shared is there (never committed; the bundle is build output).
-if [ -d "$root/../shared/golden" ]; then cp -r "$root/../shared/golden" "$out/golden"; fi
+# The golden checkpoints for the self-check go beside the bundle (build output, never committed), when ../shared is there.
+rm -rf "$root/artifacts/gpu-golden"
+if [ -d "$root/../shared/golden" ]; then cp -r "$root/../shared/golden" "$root/artifacts/gpu-golden"; fi
 size=$(du -sm "$out" | cut -f1)
 echo "bundle: $out (${size} MiB)"
 if [ "$size" -gt 50 ]; then echo "bundle exceeds 50 MiB" >&2; exit 1; fi

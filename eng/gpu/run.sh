@@ -15,7 +15,7 @@ app="$here/app"
 shape=(--family gpt2 --layers 12 --d 768 --heads 12 --vocab 50257 --batch 16 --prompt 32 --new-tokens 128 --repeats 3)
 
 nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader | tee "$out/gpu.txt"
-"$app/R2M.Benchmarks" selfcheck --device cuda --golden "$here/golden" 2>&1 | tee "$out/selfcheck.log"
+"$app/R2M.Benchmarks" selfcheck --device cuda --golden "${GOLDEN:-$here/../gpu-golden}" 2>&1 | tee "$out/selfcheck.log"
 "$app/R2M.Sample" --quick --device cuda --out "$out/sample" 2>&1 | tee "$out/sample.log"
 for dtype in float32 bf16; do
   "$app/R2M.Benchmarks" generation --device cuda --dtype "$dtype" "${shape[@]}" 2>&1 | tee "$out/dotnet_$dtype.log"
