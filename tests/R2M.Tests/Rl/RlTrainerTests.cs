@@ -108,6 +108,18 @@ public class RlTrainerTests
     }
 
     [Fact]
+    public void Missing_eos_penalty_lowers_the_reward_of_responses_that_never_ended()
+    {
+        var options = PlantedRlFixture.Options(RlAlgorithm.Rloo, steps: 1) with { KlMode = KlMode.None, MissingEosPenalty = -2.0, MaxNewTokens = 3 };
+        using var trainer = PlantedRlFixture.Trainer(options, new PolicyFeedbackOptions { Mode = AlignerMode.Vanilla });
+
+        var m = trainer.RunStep();
+
+        m["completions/eos_rate"].Should().BeLessThan(1, "3 new tokens rarely reach EOS from a random policy");
+        m["objective/rlhf_reward"].Should().BeApproximately(m["objective/scores"] - 2.0 * (1 - m["completions/eos_rate"]), 1e-4);
+    }
+
+    [Fact]
     public void Metrics_are_appended_as_jsonl_while_training_runs_and_reported_through_progress()
     {
         using var dir = new TempDir();
