@@ -103,7 +103,7 @@ internal static class MainJob
             ["rl"] = new JsonObject
             {
                 ["algorithm"] = args.Algorithm.ToString().ToLowerInvariant(), ["aligner"] = "r2m", ["steps"] = steps,
-                ["initial_gold"] = before.Gold, ["final_gold"] = after.Gold,
+                ["initial_gold"] = Number(before.Gold), ["final_gold"] = Number(after.Gold),
                 ["initial_proxy"] = metrics[0]["objective/scores"], ["final_proxy"] = metrics[^1]["objective/scores"],
                 ["kl"] = metrics[^1]["objective/kl"], ["final_omega"] = policyStage.Model.Omega,
             },
@@ -135,6 +135,9 @@ internal static class MainJob
         Console.WriteLine($"wrote {args.Out}/metrics.json, steps.jsonl, generations.md, *.png, model.zip");
         return 0;
     }
+
+    /// <summary>A JSON number, or null where there is none (JSON has no NaN): gold without a judge.</summary>
+    private static JsonNode? Number(double value) => double.IsFinite(value) ? JsonValue.Create(value) : null;
 
     internal static void ConfigureDevice(MLContext ml, string device)
     {

@@ -45,6 +45,22 @@ public class MainJobTests
         loaded.Generate([prompt]).Single().Should().Be(metrics["reload"]!["response"]!.GetValue<string>());
     }
 
+    [SkippableFact]
+    public void Real_preference_data_runs_without_a_judge_and_writes_null_gold()
+    {
+        string data = Path.Combine(Requires.Shared(), "data", "pandalm_testset_v1.json");
+        using var dir = new TempDir("r2m-main");
+        string outDir = Path.Combine(dir.Path, "out");
+
+        var run = ProcessRunner.Run("dotnet", $"\"{SampleDll()}\" --quick --steps 2 --data \"{data}\" --out \"{outDir}\"", dir.Path, TimeSpan.FromMinutes(4));
+
+        run.ExitCode.Should().Be(0, run.ToString());
+        run.Output.Should().Contain("894 pairs (PandaLM)");
+        var metrics = JsonNode.Parse(File.ReadAllText(Path.Combine(outDir, "metrics.json")))!;
+        metrics["rl"]!["final_gold"].Should().BeNull("there is no gold judge for real data");
+        metrics["rl"]!["steps"]!.GetValue<int>().Should().Be(2);
+    }
+
     [Fact]
     public void Help_lists_the_flags_and_a_bad_flag_is_refused()
     {
