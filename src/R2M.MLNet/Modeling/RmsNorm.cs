@@ -21,9 +21,9 @@ public sealed class RmsNorm : nn.Module<Tensor, Tensor>
     /// <inheritdoc />
     public override Tensor forward(Tensor x)
     {
-        using var scope = NewDisposeScope();
-        var x32 = x.to_type(ScalarType.Float32);                       // (.., D)
+        bool wide = x.dtype == ScalarType.Float32;
+        var x32 = wide ? x : x.to_type(ScalarType.Float32);            // (.., D)
         var normed = x32 * (x32.pow(2).mean([-1], keepdim: true) + eps).rsqrt();
-        return (weight * normed.to_type(x.dtype)).MoveToOuterDisposeScope();
+        return weight * (wide ? normed : normed.to_type(x.dtype));
     }
 }

@@ -8,7 +8,11 @@ namespace R2M.MLNet.Modeling;
 /// </summary>
 public static class Rope
 {
-    /// <summary>cos and sin tables for <paramref name="positions"/> (B, T): each (B, 1, T, Dh) in <paramref name="dtype"/>.</summary>
+    /// <summary>
+    /// cos and sin tables for <paramref name="positions"/> (B, T): each (B, 1, T, Dh) in <paramref name="dtype"/>.
+    /// The sine's first half is negated, so that <see cref="Apply"/> rotates with one roll: rotate_half(x)·sin
+    /// = roll(x, Dh/2)·[−sin₁, sin₂].
+    /// </summary>
     public static (Tensor Cos, Tensor Sin) Tables(Tensor positions, int headDim, double theta, ScalarType dtype)
     {
         using var scope = NewDisposeScope();
@@ -16,17 +20,12 @@ public static class Rope
         var invFreq = pow(theta, exponents).reciprocal();                                      // (Dh/2)
         var freqs = invFreq.reshape(1, -1, 1).matmul(positions.to_type(ScalarType.Float32).unsqueeze(1)) // (B, Dh/2, T)
             .transpose(1, 2);                                                                  // (B, T, Dh/2)
-        var angles = cat([freqs, freqs], dim: -1);                                             // (B, T, Dh)
-        var cos = angles.cos().to_type(dtype).unsqueeze(1);                                    // (B, 1, T, Dh)
-        var sin = angles.sin().to_type(dtype).unsqueeze(1);
+        var cos = cat([freqs.cos(), freqs.cos()], dim: -1).to_type(dtype).unsqueeze(1);       // (B, 1, T, Dh)
+        var sin = cat([freqs.sin().neg(), freqs.sin()], dim: -1).to_type(dtype).unsqueeze(1); // signed, see summary
         return (cos.MoveToOuterDisposeScope(), sin.MoveToOuterDisposeScope());
     }
 
-    /// <summary>Rotates <paramref name="x"/> (B, H, T, Dh) by the tables.</summary>
-    public static Tensor Apply(Tensor x, Tensor cos, Tensor sin)
-    {
-        long half = x.shape[^1] / 2;
-        var rotated = cat([x[.., .., .., (int)half..].neg(), x[.., .., .., ..(int)half]], dim: -1); // (B, H, T, Dh)
-        return x * cos + rotated * sin;
-    }
+    /// <summary>Rotates <paramref name="x"/> (B, H, T, Dh) by the tables (sin signed as <see cref="Tables"/> makes it).</summary>
+    public static Tensor Apply(Tensor x, Tensor cos, Tensor sin) =>
+        x * cos + x.roll(x.shape[^1] / 2, -1) * sin;                                            // (B, H, T, Dh)
 }
