@@ -349,7 +349,12 @@ public sealed class RlTrainer : IDisposable
         }
         metrics["val/first_minibatch_ratio_max_dev"] = firstRatioDeviation;
         metrics["time/policy_update_s"] = watch.Elapsed.TotalSeconds;
-        Kl.Update(metrics.GetValueOrDefault("objective/kl", (rollout.OldLogProbs - rollout.ReferenceLogProbs).mul(mask).sum(1).mean().item<float>()), rollout.Count);
+        if (!metrics.TryGetValue("objective/kl", out double measuredKl))
+        {
+            using var noGrad = no_grad();
+            measuredKl = (rollout.OldLogProbs - rollout.ReferenceLogProbs).mul(mask).sum(1).mean().item<float>();
+        }
+        Kl.Update(measuredKl, rollout.Count);
     }
 
     /// <summary>

@@ -51,4 +51,34 @@ public class SupervisedFineTuneTests
 
         Tensors.BitEqual(reference.state_dict()[key], policy.state_dict()[key]).Should().BeFalse();
     }
+
+    [Fact]
+    public void From_scratch_policy_with_the_gpt2_bpe_tokenizer_learns()
+    {
+        var tok = new Gpt2BpeTokenizer();
+        using var policy = PolicyFactory.FromScratch(tok, PolicySize.Tiny, seed: 4);
+        var data = EchoTask(64, 5);
+        var options = new SupervisedFineTuneOptions { Epochs = 4, BatchSize = 16, LearningRate = 3e-3, MaxLength = 16 };
+        double before = SupervisedFineTuner.Evaluate(policy, tok, data, options);
+
+        SupervisedFineTuner.Train(policy, tok, data, [], options);
+
+        policy.Config.VocabSize.Should().Be(50257);
+        SupervisedFineTuner.Evaluate(policy, tok, data, options).Should().BeLessThan(before / 2);
+    }
+
+    [SkippableFact]
+    public void Policy_loaded_from_a_huggingface_checkpoint_fine_tunes()
+    {
+        string folder = Path.Combine(Requires.Shared(), "golden", "llama-tiny");
+        using var policy = HfCheckpoint.LoadCausalLM(folder);
+        var tok = new ByteLevelTokenizer(); // ids 0..258 fit the checkpoint's 1,000-row embedding
+        var data = EchoTask(64, 6);
+        var options = new SupervisedFineTuneOptions { Epochs = 3, BatchSize = 16, LearningRate = 3e-3, MaxLength = 32 };
+        double before = SupervisedFineTuner.Evaluate(policy, tok, data, options);
+
+        var reports = SupervisedFineTuner.Train(policy, tok, data, data, options);
+
+        reports[^1].ValidationLoss.Should().BeLessThan(before / 2);
+    }
 }
