@@ -35,6 +35,17 @@ public class RepositoryHygieneTests
         Directory.Exists(Path.Combine(RepoPaths.Root, "artifacts", "packages")).Should().BeTrue("restore needs the feed folder");
     }
 
+    [SkippableFact]
+    public void Build_output_under_artifacts_is_never_tracked()
+    {
+        Skip.IfNot(Directory.Exists(Path.Combine(RepoPaths.Root, ".git")), "not a git checkout");
+        var tracked = ProcessRunner.Run("git", "ls-files artifacts", RepoPaths.Root, TimeSpan.FromSeconds(30));
+
+        tracked.ExitCode.Should().Be(0, tracked.Output);
+        tracked.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Should().Equal(["artifacts/packages/README.md"], "packages, the GPU bundle and its golden copy are build output (third-party binaries, shared data)");
+    }
+
     private static IEnumerable<string> SourceFiles(string root)
     {
         var skip = new HashSet<string>(StringComparer.Ordinal) { "bin", "obj", ".git", "artifacts", "out", "TestResults" };
