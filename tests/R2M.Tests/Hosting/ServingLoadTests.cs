@@ -17,7 +17,7 @@ public class ServingLoadTests(ITestOutputHelper output)
     {
         using var dir = new TempDir();
         string path = dir.File("model.zip");
-        ServingModelFiles.Save(path, seed: 21, maxNewTokens: 3);
+        TinyModelZip.Save(path, seed: 21, maxNewTokens: 3);
         using var pool = new R2MEnginePool(new R2MServingOptions { ModelPath = path, PoolSize = 4 });
 
         Run(pool, requestsPerThread: 40); // warm-up: allocator arenas, caches, JIT, engines

@@ -16,7 +16,7 @@ public class ServingRegistrationTests
     {
         using var dir = new TempDir();
         string path = dir.File("model.zip");
-        ServingModelFiles.Save(path, seed: 11);
+        TinyModelZip.Save(path, seed: 11);
         var services = new ServiceCollection();
         services.AddR2M(o => { o.PoolSize = 2; o.MaxBatch = 2; }).FromFile(path);
 
@@ -47,8 +47,8 @@ public class ServingRegistrationTests
     {
         using var dir = new TempDir();
         string first = dir.File("first.zip"), second = dir.File("second.zip");
-        ServingModelFiles.Save(first, seed: 11);
-        ServingModelFiles.Save(second, seed: 12);
+        TinyModelZip.Save(first, seed: 11);
+        TinyModelZip.Save(second, seed: 12);
         var logs = new CapturedLogs();
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.ClearProviders().AddProvider(logs).SetMinimumLevel(LogLevel.Debug);
@@ -89,7 +89,7 @@ public class ServingRegistrationTests
         Action first = () => pool.Generate("hi");
         first.Should().Throw<FileNotFoundException>().WithMessage($"No R2M model zip at {path}.");
 
-        ServingModelFiles.Save(path, seed: 11);
+        TinyModelZip.Save(path, seed: 11);
         pool.Generate("hi").Should().NotBeNull();
         pool.Version.Should().Be(1);
     }
@@ -99,7 +99,7 @@ public class ServingRegistrationTests
     {
         using var dir = new TempDir();
         string path = dir.File("model.zip");
-        ServingModelFiles.Save(path, seed: 11);
+        TinyModelZip.Save(path, seed: 11);
         using var pool = new R2MEnginePool(new R2MServingOptions { ModelPath = path, PoolSize = 1 });
 
         var engine = pool.Rent();

@@ -23,8 +23,8 @@ public class ServingReloadTests
     {
         using var dir = new TempDir();
         string path = dir.File("model.zip"), staged = dir.File("staged.zip"), copy = dir.File("second-copy.zip");
-        ServingModelFiles.Save(path, seed: 31);
-        ServingModelFiles.Save(staged, seed: 32);
+        TinyModelZip.Save(path, seed: 31);
+        TinyModelZip.Save(staged, seed: 32);
         File.Copy(staged, copy);
         var logs = new CapturedLogs();
         using var pool = WatchingPool(path, logs);
@@ -99,8 +99,8 @@ public class ServingReloadTests
     {
         using var dir = new TempDir();
         string path = dir.File("model.zip"), good = dir.File("good.zip");
-        ServingModelFiles.Save(path, seed: 41);
-        ServingModelFiles.Save(good, seed: 42);
+        TinyModelZip.Save(path, seed: 41);
+        TinyModelZip.Save(good, seed: 42);
         using var first = R2MModelArchive.Load(path);
         using var next = R2MModelArchive.Load(good);
         var logs = new CapturedLogs();

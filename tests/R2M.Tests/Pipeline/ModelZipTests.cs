@@ -19,14 +19,8 @@ public class ModelZipTests
     /// <summary>A small saved model (random weights) without any training, for the archive tests.</summary>
     private static string SaveSmallModel(TempDir dir, MLContext ml)
     {
-        var r2m = ml.R2M();
-        var tokenizer = new ByteLevelTokenizer();
-        var policy = PolicyFactory.FromScratch(tokenizer, PolicySize.Tiny, seed: 5);
-        var rewardModel = RewardModelFactory.FromPolicy(policy);
-        var aligner = new PolicyFeedbackRewardHead(rewardModel.Head, policy.Config.HiddenSize, 8);
-        using var model = new R2MModel(policy, TokenizerSpec.ByteLevel, rewardModel, aligner, 0.6, new R2MGenerationDefaults { MaxNewTokens = 5 });
         string path = dir.File("model.zip");
-        r2m.SaveModel(model, path);
+        TinyModelZip.Save(path, seed: 5, maxNewTokens: 5, omega: 0.6);
         return path;
     }
 
