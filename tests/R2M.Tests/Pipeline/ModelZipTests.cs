@@ -4,13 +4,8 @@ using System.Text.Json.Nodes;
 using Microsoft.ML;
 using R2M.Estimators;
 using R2M.Estimators.Pipeline;
-using R2M.Estimators.Training;
-using R2M.MLNet.Modeling;
 using R2M.MLNet.Persistence;
-using R2M.MLNet.Serving;
-using R2M.MLNet.Tokenization;
 using R2M.Tests.Infrastructure;
-using static TorchSharp.torch;
 
 namespace R2M.Tests.Pipeline;
 
