@@ -34,8 +34,11 @@ internal static class RewardModelBenchmark
         Console.WriteLine($"reward model from scratch on {Path.GetFileName(data)}: {loaded.Pairs.Count} pairs ({loaded.Format}), {train.Count} train / {validation.Count} validation / {heldOut.Count} test, split by prompt hash");
         Console.WriteLine($"model: {size}, {parameters / 1e6:F2} M parameters, byte-level tokenizer, max length {maxLength}; machine: {Measure.Machine()}");
         var reports = RewardModelTrainer.Train(model, tokenizer, train, validation,
-            new RewardModelOptions { Epochs = epochs, BatchSize = 8, LearningRate = a.Int("lr-e5", 30) * 1e-5, MaxLength = maxLength, EarlyStoppingPatience = 1 },
-            new Progress(r => Console.WriteLine($"  epoch {r.Epoch}: train loss {r.TrainLoss:F4}, train acc {r.TrainAccuracy:P1}, validation acc {r.Validation!.Accuracy:P1}, loss {r.Validation.Loss:F4}{(r.IsBest ? " (best)" : "")}")));
+            new RewardModelOptions
+            {
+                Epochs = epochs, BatchSize = 8, LearningRate = a.Int("lr-e5", 30) * 1e-5, MaxLength = maxLength, EarlyStoppingPatience = 1,
+                Progress = new Progress(r => Console.WriteLine($"  epoch {r.Epoch}: train loss {r.TrainLoss:F4}, train acc {r.TrainAccuracy:P1}, validation acc {r.Validation!.Accuracy:P1}, loss {r.Validation.Loss:F4}{(r.IsBest ? " (best)" : "")}")),
+            });
         var metrics = RewardModelTrainer.Evaluate(model, tokenizer, heldOut, maxLength);
         double seconds = watch.Elapsed.TotalSeconds;
         Console.WriteLine();

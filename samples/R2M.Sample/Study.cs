@@ -57,13 +57,16 @@ internal static class Study
                 var options = new PolicyOptimizationOptions
                 {
                     Algorithm = RlAlgorithm.Rloo, Steps = steps, PromptsPerStep = StudyPrompts(args.Quick), SamplesPerPrompt = settings.SamplesPerPrompt,
-                    MaxNewTokens = settings.MaxNewTokens, LearningRate = 1e-4, KlMode = KlMode.None, Seed = seed,
+                    MaxNewTokens = settings.MaxNewTokens, LearningRate = 1e-4, KlMode = KlMode.None, Seed = seed, GoldJudge = task.Judge,
+                };
+                var bar = new ProgressBar($"s{seed} {name}", steps);
+                options = options with
+                {
+                    Progress = new Inline<RlStepMetrics>(m => bar.Report(m.Step + 1, $"proxy {m["objective/scores"]:F2} gold {m["gold/score"]:F3} kl {m["objective/kl"]:F2}")),
                 };
                 using var trainer = new RlTrainer(policy, reference, rm, tokenizer, task.TrainPrompts, options,
-                    new PolicyFeedbackOptions { Mode = mode, Width = 64, LearningRate = 1e-3 }, task.Judge);
-                var bar = new ProgressBar($"s{seed} {name}", steps);
-                var metrics = trainer.Train(progress: new Inline<RlStepMetrics>(m => bar.Report(m.Step + 1,
-                    $"proxy {m["objective/scores"]:F2} gold {m["gold/score"]:F3} kl {m["objective/kl"]:F2}")));
+                    new PolicyFeedbackOptions { Mode = mode, Width = 64, LearningRate = 1e-3 });
+                var metrics = trainer.Train();
                 double finalGold = EmbeddedEvaluation.Generate(policy, tokenizer, task.EvalPrompts, settings.MaxNewTokens).MeanGold;
                 var (before, after) = RewardModelAccuracy(trainer, tokenizer, task, settings.MaxNewTokens, seed);
                 runs.Add(new VariantRun(name, seed, metrics, initialGold, finalGold, before, after, watch.Elapsed.TotalSeconds));

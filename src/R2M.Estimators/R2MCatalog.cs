@@ -117,7 +117,7 @@ public sealed class R2MCatalog
         {
             TokenizerSpec = model.TokenizerSpec, Tokenizer = model.Tokenizer, Device = Device,
             Policy = model.Policy, RewardModel = model.RewardModel,
-            Aligner = model.Aligner is null ? null : (model.Aligner, model.Omega),
+            Aligner = model.Aligner, Omega = model.Omega,
         };
         return new R2MPolicyTransformer(Context, artifacts, model);
     }

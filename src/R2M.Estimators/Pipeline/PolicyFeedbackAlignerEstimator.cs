@@ -9,8 +9,9 @@ using static TorchSharp.torch;
 namespace R2M.Estimators.Pipeline;
 
 /// <summary>
-/// Stage: turns on R2M's policy-feedback aligner for the RL stage that follows (cross-attention over the
-/// policy's hidden states, trained by GREBT once per RL step). After a RewardModel stage it takes that
+/// Stage: builds R2M's policy-feedback aligner for the RL stage that follows (cross-attention over the
+/// policy's hidden states, with φ copied from the reward model's head; trained by GREBT once per RL step by the
+/// RL stage). Policy and reward model must share a device and dtype. After a RewardModel stage it takes that
 /// stage's models; alone, it loads <see cref="PolicyFeedbackOptions.PolicyPath"/> and
 /// <see cref="PolicyFeedbackOptions.RewardModelPath"/>.
 /// </summary>
@@ -31,12 +32,12 @@ public sealed class PolicyFeedbackAlignerEstimator : IEstimator<PolicyFeedbackAl
     /// <inheritdoc />
     public PolicyFeedbackAlignerTransformer Fit(IDataView input)
     {
-        var upstream = StageTraining.Upstream(input);
-        if (upstream?.RewardModel is null)
+        var upstream = StageTraining.Upstream(input, "PolicyFeedbackAligner");
+        if (upstream?.RewardModel is null || upstream.Policy is null)
         {
             if (options.PolicyPath is null || options.RewardModelPath is null)
                 throw new InvalidOperationException(
-                    "PolicyFeedbackAligner needs a policy and a reward model: put a RewardModel stage before it, or set PolicyFeedbackOptions.PolicyPath and RewardModelPath.");
+                    "The PolicyFeedbackAligner stage needs a policy and a reward model: put a RewardModel stage right before it, or set PolicyFeedbackOptions.PolicyPath and RewardModelPath.");
             var spec = options.Tokenizer ?? TokenizerSpec.FromHuggingFaceFolder(options.PolicyPath);
             var policy = HfCheckpoint.LoadCausalLM(options.PolicyPath, device: device);
             upstream = new R2MArtifacts
@@ -45,12 +46,8 @@ public sealed class PolicyFeedbackAlignerEstimator : IEstimator<PolicyFeedbackAl
                 RewardModel = HfCheckpoint.LoadSequenceScoreModel(options.RewardModelPath, device: device),
             };
         }
-        var artifacts = new R2MArtifacts
-        {
-            TokenizerSpec = upstream.TokenizerSpec, Tokenizer = upstream.Tokenizer, Device = device,
-            Policy = upstream.Policy, Reference = upstream.Reference, RewardModel = upstream.RewardModel, Feedback = options,
-        };
-        return new PolicyFeedbackAlignerTransformer(context, artifacts);
+        var aligner = options.Mode == AlignerMode.Vanilla ? null : AlignerVariant.Build(options, upstream.RewardModel!, upstream.Policy!, RlSeeds.Aligner(options.Seed));
+        return new PolicyFeedbackAlignerTransformer(context, upstream with { Device = device, Feedback = options, Aligner = aligner, Omega = 1.0 });
     }
 
     /// <inheritdoc />
@@ -61,10 +58,13 @@ public sealed class PolicyFeedbackAlignerEstimator : IEstimator<PolicyFeedbackAl
     }
 }
 
-/// <summary>Carries the aligner settings to the RL stage; passes data through unchanged.</summary>
+/// <summary>Carries the built aligner (untrained) and its settings to the RL stage; passes data through unchanged.</summary>
 public sealed class PolicyFeedbackAlignerTransformer : R2MStageTransformer
 {
     internal PolicyFeedbackAlignerTransformer(MLContext context, R2MArtifacts artifacts) : base(context, artifacts) { }
+
+    /// <inheritdoc />
+    public override string StageName => "PolicyFeedbackAligner";
 
     private protected override IReadOnlyList<(string Name, DataViewType Type, Func<IDataView, Array> Compute)> Appended(DataViewSchema inputSchema) => [];
 }

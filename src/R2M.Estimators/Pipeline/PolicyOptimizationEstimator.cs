@@ -28,36 +28,31 @@ public sealed class PolicyOptimizationEstimator : IEstimator<R2MPolicyTransforme
     /// <inheritdoc />
     public R2MPolicyTransformer Fit(IDataView input)
     {
-        var upstream = StageTraining.Upstream(input);
+        var upstream = StageTraining.Upstream(input, "Ppo");
         if (upstream?.Policy is null || upstream.Reference is null || upstream.RewardModel is null)
-            throw new InvalidOperationException("The RL stage needs a policy and a reward model: put a RewardModel stage (and optionally PolicyFeedbackAligner) before it.");
+            throw new InvalidOperationException("The Ppo (RL) stage needs a policy and a reward model: put a RewardModel stage (optionally followed by PolicyFeedbackAligner) right before it.");
         var prompts = Columns.ReadText(input, "prompt", Columns.Prompt).Distinct(StringComparer.Ordinal).ToList();
         var feedback = upstream.Feedback ?? new PolicyFeedbackOptions { Mode = AlignerMode.Vanilla };
-        var policy = PolicyFactory.Clone(upstream.Policy); // earlier stages keep the policy they trained
+        var policy = PolicyFactory.Clone(upstream.Policy);        // earlier stages keep the policy they trained
+        var aligner = upstream.Aligner is null ? null : AlignerVariant.Copy(upstream.Aligner, feedback, upstream.RewardModel, policy);
         policy.train();
-        var trainer = new RlTrainer(policy, upstream.Reference, upstream.RewardModel, upstream.Tokenizer, prompts, options, feedback, options.GoldJudge);
-        IReadOnlyList<RlStepMetrics> metrics;
         try
         {
-            metrics = trainer.Train(progress: options.Progress, metricsJsonl: options.MetricsLogPath, cancellationToken: options.CancellationToken);
+            using var trainer = new RlTrainer(policy, upstream.Reference, upstream.RewardModel, upstream.Tokenizer, prompts, options, feedback, aligner: aligner);
+            var metrics = trainer.Train();
+            var artifacts = upstream with
+            {
+                Device = device, Policy = policy, Feedback = feedback, Aligner = aligner, Omega = trainer.FinalOmega,
+                RlMetrics = metrics, LastStep = trainer.LastStep(),
+            };
+            return new R2MPolicyTransformer(context, artifacts, new R2MGenerationDefaults { MaxNewTokens = options.MaxNewTokens });
         }
         catch
         {
-            trainer.Dispose();
+            aligner?.Dispose();
             policy.Dispose();
             throw;
         }
-        var aligner = trainer.ReleaseAligner();
-        double omega = trainer.OmegaAt(options.Steps);
-        trainer.Dispose();
-        var artifacts = new R2MArtifacts
-        {
-            TokenizerSpec = upstream.TokenizerSpec, Tokenizer = upstream.Tokenizer, Device = device,
-            Policy = policy, Reference = upstream.Reference, RewardModel = upstream.RewardModel, Feedback = feedback,
-            Aligner = aligner is null || feedback.Mode is AlignerMode.Vanilla ? null : (aligner, feedback.Mode == AlignerMode.HeadOnlyIterative ? 1.0 : omega),
-            RlMetrics = metrics,
-        };
-        return new R2MPolicyTransformer(context, artifacts, new R2MGenerationDefaults { MaxNewTokens = options.MaxNewTokens });
     }
 
     /// <inheritdoc />

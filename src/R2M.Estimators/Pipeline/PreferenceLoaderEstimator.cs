@@ -16,6 +16,7 @@ public sealed class PreferenceLoaderEstimator : IDataLoaderEstimator<IMultiStrea
 
     internal PreferenceLoaderEstimator(MLContext context, PreferenceLoaderOptions options)
     {
+        options.Validate();
         this.context = context;
         this.options = options;
     }

@@ -15,18 +15,43 @@ internal sealed class R2MDataView : IDataView
     private readonly IDataView input;
     private readonly IReadOnlyList<AppendedColumn> appended;
 
-    public R2MDataView(IDataView input, R2MArtifacts artifacts, IReadOnlyList<AppendedColumn> appended)
+    /// <summary>The annotation on the Prompt column that names the R2M stage a view came from.</summary>
+    public const string StageAnnotation = "R2M.Stage";
+
+    public R2MDataView(IDataView input, R2MArtifacts artifacts, IReadOnlyList<AppendedColumn> appended, string stage)
     {
         this.input = input;
         this.appended = appended;
         Artifacts = artifacts;
         var builder = new DataViewSchema.Builder();
-        builder.AddColumns(input.Schema);
+        foreach (var column in input.Schema)
+            builder.AddColumn(column.Name, column.Type, column.Name == Columns.Prompt ? Marked(column.Annotations, stage) : column.Annotations);
         foreach (var column in appended) builder.AddColumn(column.Name, column.Type);
         Schema = builder.ToSchema();
     }
 
     public R2MArtifacts Artifacts { get; }
+
+    /// <summary>
+    /// The stage that marked <paramref name="schema"/>'s Prompt column, or null. ML.NET transforms keep a column's
+    /// annotations, so a marked column on a view that is not an R2M view means a transform stands between stages.
+    /// </summary>
+    public static string? MarkedStage(DataViewSchema schema)
+    {
+        var prompt = schema.GetColumnOrNull(Columns.Prompt);
+        if (prompt?.Annotations.Schema.GetColumnOrNull(StageAnnotation) is null) return null;
+        ReadOnlyMemory<char> value = default;
+        prompt.Value.Annotations.GetValue(StageAnnotation, ref value);
+        return value.ToString();
+    }
+
+    private static DataViewSchema.Annotations Marked(DataViewSchema.Annotations existing, string stage)
+    {
+        var builder = new DataViewSchema.Annotations.Builder();
+        builder.Add(existing, name => name != StageAnnotation);
+        builder.Add<ReadOnlyMemory<char>>(StageAnnotation, TextDataViewType.Instance, (ref ReadOnlyMemory<char> v) => v = stage.AsMemory());
+        return builder.ToAnnotations();
+    }
 
     public bool CanShuffle => false;
 

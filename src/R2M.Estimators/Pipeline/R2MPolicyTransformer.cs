@@ -28,6 +28,9 @@ public sealed class R2MPolicyTransformer : R2MStageTransformer, IDisposable
     public float[] Score(IReadOnlyList<string> prompts, IReadOnlyList<string> responses) =>
         [.. Batched(prompts.Count, (s, n) => Model.Score(prompts.Skip(s).Take(n).ToList(), responses.Skip(s).Take(n).ToList()))];
 
+    /// <inheritdoc />
+    public override string StageName => "Ppo";
+
     private protected override IReadOnlyList<(string Name, DataViewType Type, Func<IDataView, Array> Compute)> Appended(DataViewSchema inputSchema)
     {
         Columns.RequireText(inputSchema, "prompt", Columns.Prompt);

@@ -35,8 +35,11 @@ public abstract class R2MStageTransformer : ITransformer
         var columns = Appended(input.Schema)
             .Select(c => new AppendedColumn(c.Name, c.Type, new Lazy<Array>(() => c.Compute(input), LazyThreadSafetyMode.ExecutionAndPublication)))
             .ToList();
-        return new R2MDataView(input, Artifacts, columns);
+        return new R2MDataView(input, Artifacts, columns, StageName);
     }
+
+    /// <summary>The stage's name in the catalog (SupervisedFineTune, RewardModel, PolicyFeedbackAligner, Ppo).</summary>
+    public abstract string StageName { get; }
 
     /// <summary>The columns this stage appends for an input of <paramref name="inputSchema"/>, and how to compute them.</summary>
     private protected abstract IReadOnlyList<(string Name, DataViewType Type, Func<IDataView, Array> Compute)> Appended(DataViewSchema inputSchema);

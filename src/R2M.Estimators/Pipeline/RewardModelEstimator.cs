@@ -18,6 +18,7 @@ public sealed class RewardModelEstimator : IEstimator<RewardModelTransformer>
 
     internal RewardModelEstimator(MLContext context, RewardModelOptions options, Device device)
     {
+        options.Validate();
         this.context = context;
         this.options = options;
         this.device = device;
@@ -27,17 +28,13 @@ public sealed class RewardModelEstimator : IEstimator<RewardModelTransformer>
     public RewardModelTransformer Fit(IDataView input)
     {
         var pairs = StageTraining.Pairs(input);
-        var upstream = StageTraining.EnsurePolicy(input, StageTraining.Upstream(input), options.PolicyPath, device);
+        var upstream = StageTraining.EnsurePolicy(input, StageTraining.Upstream(input, "RewardModel"), options.PolicyPath, device);
         var rewardModel = options.CheckpointPath is string path
             ? RewardModelFactory.FromCheckpoint(path, device)
             : RewardModelFactory.FromPolicy(upstream.Policy!);
         var (train, validation) = PreferenceSplit.ByPromptHash(pairs, options.ValidationFraction);
-        var reports = RewardModelTrainer.Train(rewardModel, upstream.Tokenizer, train, validation, options, options.Progress);
-        var artifacts = new R2MArtifacts
-        {
-            TokenizerSpec = upstream.TokenizerSpec, Tokenizer = upstream.Tokenizer, Device = device,
-            Policy = upstream.Policy, Reference = upstream.Reference, RewardModel = rewardModel,
-        };
+        var reports = RewardModelTrainer.Train(rewardModel, upstream.Tokenizer, train, validation, options);
+        var artifacts = upstream with { Device = device, RewardModel = rewardModel, Feedback = null, Aligner = null, Omega = 1.0 };
         return new RewardModelTransformer(context, artifacts, options.MaxLength, reports);
     }
 
@@ -70,6 +67,9 @@ public sealed class RewardModelTransformer : R2MStageTransformer
 
     /// <summary>Held-out metrics of the kept weights (null without validation data).</summary>
     public PreferenceMetrics? Validation => Reports.Where(r => r.IsBest).Select(r => r.Validation).LastOrDefault();
+
+    /// <inheritdoc />
+    public override string StageName => "RewardModel";
 
     private protected override IReadOnlyList<(string Name, DataViewType Type, Func<IDataView, Array> Compute)> Appended(DataViewSchema inputSchema)
     {

@@ -10,8 +10,21 @@ namespace R2M.Estimators.Pipeline;
 /// <summary>The training each stage runs, shared by stages that may have to stand in for an earlier one.</summary>
 internal static class StageTraining
 {
-    /// <summary>Artifacts from the view the previous stage returned, or null for the first stage.</summary>
-    public static R2MArtifacts? Upstream(IDataView input) => (input as R2MDataView)?.Artifacts;
+    /// <summary>
+    /// Artifacts from the view the previous stage returned, or null when no R2M stage came before. When an R2M
+    /// stage came before but another transform stands between (its view hides the models), throws an error that
+    /// names both stages and how to fix the pipeline: a stage never quietly starts from scratch.
+    /// </summary>
+    public static R2MArtifacts? Upstream(IDataView input, string stage)
+    {
+        if (input is R2MDataView view) return view.Artifacts;
+        if (R2MDataView.MarkedStage(input.Schema) is string before)
+            throw new InvalidOperationException(
+                $"The {stage} stage needs the models of the {before} stage before it, but the data it received came through another transform " +
+                $"placed between {before} and {stage}, which does not carry them. Put the R2M stages next to each other in the chain " +
+                $"(ML.NET transforms before the first R2M stage or after the last), or give {stage} its models by path in its options.");
+        return null;
+    }
 
     /// <summary>Preference pairs of the input (Prompt, Chosen, Rejected, optional Margin).</summary>
     public static IReadOnlyList<PreferencePair> Pairs(IDataView input)
@@ -46,7 +59,7 @@ internal static class StageTraining
         }
         var tokenizer = spec.Create();
         SupervisedFineTuner.Train(policy, tokenizer,
-            train.Select(p => (p.Prompt, p.Chosen)).ToList(), validation.Select(p => (p.Prompt, p.Chosen)).ToList(), options, options.Progress);
+            train.Select(p => (p.Prompt, p.Chosen)).ToList(), validation.Select(p => (p.Prompt, p.Chosen)).ToList(), options);
         return new R2MArtifacts
         {
             TokenizerSpec = spec, Tokenizer = tokenizer, Device = device, Policy = policy, Reference = PolicyFactory.Clone(policy),

@@ -16,6 +16,7 @@ public sealed class SupervisedFineTuneEstimator : IEstimator<SupervisedFineTuneT
 
     internal SupervisedFineTuneEstimator(MLContext context, SupervisedFineTuneOptions options, Device device)
     {
+        options.Validate();
         this.context = context;
         this.options = options;
         this.device = device;
@@ -42,6 +43,9 @@ public sealed class SupervisedFineTuneEstimator : IEstimator<SupervisedFineTuneT
 public sealed class SupervisedFineTuneTransformer : R2MStageTransformer
 {
     internal SupervisedFineTuneTransformer(MLContext context, R2MArtifacts artifacts) : base(context, artifacts) { }
+
+    /// <inheritdoc />
+    public override string StageName => "SupervisedFineTune";
 
     private protected override IReadOnlyList<(string Name, Microsoft.ML.Data.DataViewType Type, Func<IDataView, Array> Compute)> Appended(DataViewSchema inputSchema) => [];
 }

@@ -53,4 +53,22 @@ public static class Advantages
         var variance = ((x - mean).pow(2) * mask).sum() / count;
         return (x - mean) * (variance + epsilon).rsqrt() * mask;
     }
+
+    /// <summary>
+    /// The advantages (N, R) of <paramref name="algorithm"/> from shaped scores (N) and k1 (N, R); with PPO also
+    /// the returns (N, R) from GAE over the old values, and advantages whitened over response tokens.
+    /// </summary>
+    public static (Tensor Advantages, Tensor? Returns) For(RlAlgorithm algorithm, Tensor scores, Tensor k1, Tensor mask, double beta,
+        int groupSize, Tensor? oldValues, double gamma, double lambda)
+    {
+        if (algorithm == RlAlgorithm.Ppo)
+        {
+            var tokenRewards = RewardShaping.TokenRewards(scores, k1, mask, beta);
+            var (a, returns) = Gae(tokenRewards, oldValues ?? throw new ArgumentNullException(nameof(oldValues), "PPO needs the old values."), mask, gamma, lambda);
+            return (MaskedWhiten(a, mask), returns);
+        }
+        var rewards = RewardShaping.SequenceRewards(scores, k1, beta);
+        var sequence = algorithm == RlAlgorithm.Rloo ? Rloo(rewards, groupSize) : Grpo(rewards, groupSize);
+        return (sequence.unsqueeze(1) * mask, null);                                        // (N, R)
+    }
 }

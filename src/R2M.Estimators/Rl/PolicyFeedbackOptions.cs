@@ -1,3 +1,5 @@
+using R2M.Estimators.Validation;
+
 namespace R2M.Estimators.Rl;
 
 /// <summary>Settings of R2M's policy-feedback aligner (see docs/r2m-choices.md for what the paper leaves open).</summary>
@@ -16,6 +18,9 @@ public sealed record PolicyFeedbackOptions
     /// <summary>ε in the group standardisation of GRE (default 1e-6); groups whose std is below it are skipped.</summary>
     public double Epsilon { get; init; } = 1e-6;
 
+    /// <summary>Seed the aligner's weights are initialised from (torch seed <c>Seed + 1</c>; default 1).</summary>
+    public int Seed { get; init; } = 1;
+
     /// <summary>Policy (HuggingFace folder) to align when the stage runs without earlier stages.</summary>
     public string? PolicyPath { get; init; }
     /// <summary>Reward model (HuggingFace *ForSequenceClassification folder) when the stage runs without earlier stages.</summary>
@@ -24,11 +29,20 @@ public sealed record PolicyFeedbackOptions
     [System.Text.Json.Serialization.JsonIgnore]
     public R2M.MLNet.Tokenization.TokenizerSpec? Tokenizer { get; init; }
 
-    /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid setting.</summary>
+    /// <summary>
+    /// Throws <see cref="ArgumentOutOfRangeException"/> naming the first option out of its range, its value and
+    /// the range. Called by the estimator's constructor.
+    /// </summary>
     public void Validate()
     {
-        if (Alpha is < 0 or > 1) throw new ArgumentException($"PolicyFeedbackOptions.Alpha must be in [0, 1], got {Alpha}.");
-        if (Omega is < 0 or > 1) throw new ArgumentException($"PolicyFeedbackOptions.Omega must be in [0, 1], got {Omega}.");
-        if (Width < 1) throw new ArgumentException($"PolicyFeedbackOptions.Width must be positive, got {Width}.");
+        const string c = nameof(PolicyFeedbackOptions) + ".";
+        OptionCheck.Defined(c + nameof(Mode), Mode);
+        OptionCheck.InRange(c + nameof(Alpha), Alpha, 0, 1);
+        OptionCheck.InRange(c + nameof(Omega), Omega, 0, 1);
+        OptionCheck.AtLeast(c + nameof(Width), Width, 1);
+        OptionCheck.Positive(c + nameof(LearningRate), LearningRate);
+        OptionCheck.Positive(c + nameof(Epsilon), Epsilon);
+        if ((PolicyPath is null) != (RewardModelPath is null))
+            throw new ArgumentException($"{c}{nameof(PolicyPath)} and {c}{nameof(RewardModelPath)} go together: set both (the stage then runs alone) or neither; got only {(PolicyPath is null ? nameof(RewardModelPath) : nameof(PolicyPath))}.", c + (PolicyPath is null ? nameof(PolicyPath) : nameof(RewardModelPath)));
     }
 }

@@ -1,3 +1,5 @@
+using R2M.Estimators.Validation;
+
 namespace R2M.Estimators.Rl;
 
 /// <summary>Settings of RL fine-tuning (PPO, RLOO, GRPO). Defaults suit small policies on CPU.</summary>
@@ -66,16 +68,37 @@ public sealed record PolicyOptimizationOptions
     [System.Text.Json.Serialization.JsonIgnore]
     public CancellationToken CancellationToken { get; init; }
 
-    /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid setting.</summary>
+    /// <summary>
+    /// Throws <see cref="ArgumentOutOfRangeException"/> naming the first option out of its range, its value and
+    /// the range. Called by the estimator's constructor.
+    /// </summary>
     public void Validate()
     {
-        if (Steps < 1) throw new ArgumentException($"PolicyOptimizationOptions.Steps must be at least 1, got {Steps}.");
-        if (PromptsPerStep < 1) throw new ArgumentException($"PolicyOptimizationOptions.PromptsPerStep must be at least 1, got {PromptsPerStep}.");
-        if (SamplesPerPrompt < (Algorithm == RlAlgorithm.Ppo ? 1 : 2))
-            throw new ArgumentException($"PolicyOptimizationOptions.SamplesPerPrompt must be at least 2 for {Algorithm} (leave-one-out and group statistics need a group), got {SamplesPerPrompt}.");
-        if (PolicyEpochs < 1) throw new ArgumentException($"PolicyOptimizationOptions.PolicyEpochs must be at least 1, got {PolicyEpochs}.");
-        if (MiniBatches < 1 || MiniBatches > PromptsPerStep * SamplesPerPrompt)
-            throw new ArgumentException($"PolicyOptimizationOptions.MiniBatches must be between 1 and the batch size {PromptsPerStep * SamplesPerPrompt}, got {MiniBatches}.");
-        if (Temperature <= 0) throw new ArgumentException($"PolicyOptimizationOptions.Temperature must be positive for RL sampling, got {Temperature}.");
+        const string c = nameof(PolicyOptimizationOptions) + ".";
+        OptionCheck.Defined(c + nameof(Algorithm), Algorithm);
+        OptionCheck.AtLeast(c + nameof(Steps), Steps, 1);
+        OptionCheck.AtLeast(c + nameof(PromptsPerStep), PromptsPerStep, 1);
+        OptionCheck.AtLeast(c + nameof(SamplesPerPrompt), SamplesPerPrompt, Algorithm == RlAlgorithm.Ppo ? 1 : 2);
+        OptionCheck.AtLeast(c + nameof(MaxNewTokens), MaxNewTokens, 1);
+        OptionCheck.Positive(c + nameof(Temperature), Temperature);
+        OptionCheck.AtLeast(c + nameof(TopK), TopK, 0);
+        OptionCheck.InRange(c + nameof(TopP), TopP, double.Epsilon, 1);
+        OptionCheck.Positive(c + nameof(LearningRate), LearningRate);
+        OptionCheck.AtLeast(c + nameof(PolicyEpochs), PolicyEpochs, 1);
+        OptionCheck.Between(c + nameof(MiniBatches), MiniBatches, 1, PromptsPerStep * SamplesPerPrompt);
+        OptionCheck.Positive(c + nameof(ClipRange), ClipRange);
+        OptionCheck.Positive(c + nameof(ValueClipRange), ValueClipRange);
+        OptionCheck.NonNegative(c + nameof(ValueCoefficient), ValueCoefficient);
+        OptionCheck.InRange(c + nameof(Gamma), Gamma, 0, 1);
+        OptionCheck.InRange(c + nameof(Lambda), Lambda, 0, 1);
+        OptionCheck.NonNegative(c + nameof(EntropyCoefficient), EntropyCoefficient);
+        OptionCheck.Defined(c + nameof(KlMode), KlMode);
+        OptionCheck.NonNegative(c + nameof(KlCoefficient), KlCoefficient);
+        if (KlTarget is double target) OptionCheck.Positive(c + nameof(KlTarget), target);
+        OptionCheck.Positive(c + nameof(KlHorizon), KlHorizon);
+        OptionCheck.Positive(c + nameof(MaxGradNorm), MaxGradNorm);
+        OptionCheck.Defined(c + nameof(RewardNormalization), RewardNormalization);
+        if (MissingEosPenalty is double penalty && !double.IsFinite(penalty))
+            throw new ArgumentOutOfRangeException(c + nameof(MissingEosPenalty), penalty, $"{c}{nameof(MissingEosPenalty)} must be finite or null; got {penalty}.");
     }
 }

@@ -76,7 +76,7 @@ public static class RlCheckpoint
         var policy = HfCheckpoint.LoadCausalLM(Path.Combine(folder, "policy"), device: device);
         var reference = HfCheckpoint.LoadCausalLM(Path.Combine(folder, "reference"), device: device);
         var rewardModel = HfCheckpoint.LoadSequenceScoreModel(Path.Combine(folder, "reward_model"), device: device);
-        var trainer = new RlTrainer(policy, reference, rewardModel, tokenizer, prompts, options, feedback, judge, rewardTokenizer);
+        var trainer = new RlTrainer(policy, reference, rewardModel, tokenizer, prompts, options with { GoldJudge = judge }, feedback, rewardTokenizer);
         if (trainer.Aligner is not null) LoadInto(trainer.Aligner, Path.Combine(folder, "aligner.safetensors"));
         if (trainer.ValueHead is not null) LoadInto(trainer.ValueHead, Path.Combine(folder, "value_head.safetensors"));
         LoadOptimizer(trainer.PolicyOptimizer, Path.Combine(folder, "policy_optimizer.bin"));

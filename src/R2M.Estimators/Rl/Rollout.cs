@@ -1,3 +1,4 @@
+using R2M.MLNet.Rewards;
 using static TorchSharp.torch;
 
 namespace R2M.Estimators.Rl;
@@ -20,7 +21,7 @@ public sealed class Rollout : IDisposable
     public required int PromptLength { get; init; }
     /// <summary>(N, R) float32: 1 on response tokens up to and including EOS.</summary>
     public required Tensor ResponseMask { get; init; }
-    /// <summary>(N) bool: whether the response ended with EOS or a stop token.</summary>
+    /// <summary>(N) bool: whether the response ended with EOS.</summary>
     public required Tensor EndedWithEos { get; init; }
     /// <summary>(N, R) float32 log-probabilities under the policy before the update (the PPO "old" policy).</summary>
     public required Tensor OldLogProbs { get; init; }
@@ -30,27 +31,37 @@ public sealed class Rollout : IDisposable
     public required Tensor Entropy { get; init; }
     /// <summary>(N, R) float32 values before the update (PPO only).</summary>
     public Tensor? OldValues { get; init; }
-    /// <summary>
-    /// (N, P + R, D_p) the policy's last-layer hidden states, detached: from the pre-update forward, then
-    /// refreshed by the last policy epoch's forwards (R2M's policy feedback).
-    /// </summary>
-    public required Tensor Feedback { get; set; }
+    /// <summary>The pre-update policy's feedback over the scored sequences (null when the reward did not read it).</summary>
+    public PolicyFeedback? Feedback { get; init; }
     /// <summary>(N, D_rm) the frozen reward model's final-token embeddings, computed once per rollout.</summary>
     public required Tensor RewardTokenEmbeddings { get; init; }
     /// <summary>(N) float32 the vanilla reward φ₀(RTE).</summary>
     public required Tensor VanillaScores { get; init; }
     /// <summary>(N) float32 the reward used for this step (the aligner's when on), before penalties.</summary>
     public required Tensor Scores { get; init; }
+    /// <summary>ω the step's reward used.</summary>
+    public required double Omega { get; init; }
     /// <summary>K, samples per prompt.</summary>
     public required int GroupSize { get; init; }
 
     /// <summary>N, the number of rows.</summary>
     public int Count => Prompts.Length;
 
+    /// <summary>Moves every tensor out of the current dispose scope; <see cref="Dispose"/> releases them.</summary>
+    internal Rollout Detach()
+    {
+        foreach (var t in Tensors()) t?.DetachFromDisposeScope();
+        Feedback?.Detach();
+        return this;
+    }
+
     /// <inheritdoc />
     public void Dispose()
     {
-        foreach (var t in new[] { Sequences, AttentionMask, ResponseMask, EndedWithEos, OldLogProbs, ReferenceLogProbs, Entropy, OldValues, Feedback, RewardTokenEmbeddings, VanillaScores, Scores })
-            t?.Dispose();
+        foreach (var t in Tensors()) t?.Dispose();
+        Feedback?.Dispose();
     }
+
+    private Tensor?[] Tensors() =>
+        [Sequences, AttentionMask, ResponseMask, EndedWithEos, OldLogProbs, ReferenceLogProbs, Entropy, OldValues, RewardTokenEmbeddings, VanillaScores, Scores];
 }

@@ -1,3 +1,5 @@
+using R2M.Estimators.Validation;
+
 namespace R2M.Estimators.Training;
 
 /// <summary>Settings of reward-model training with the Bradley–Terry loss.</summary>
@@ -36,4 +38,22 @@ public sealed record RewardModelOptions
     public IProgress<RewardModelEpochReport>? Progress { get; init; }
     /// <summary>Seed of the batch order.</summary>
     public int Seed { get; init; } = 1;
+
+    /// <summary>
+    /// Throws <see cref="ArgumentOutOfRangeException"/> naming the first option out of its range, its value and
+    /// the range. Called by the estimator's constructor.
+    /// </summary>
+    public void Validate()
+    {
+        const string c = nameof(RewardModelOptions) + ".";
+        OptionCheck.AtLeast(c + nameof(Epochs), Epochs, 1);
+        OptionCheck.AtLeast(c + nameof(BatchSize), BatchSize, 1);
+        OptionCheck.Positive(c + nameof(LearningRate), LearningRate);
+        OptionCheck.NonNegative(c + nameof(WeightDecay), WeightDecay);
+        OptionCheck.Positive(c + nameof(MaxGradNorm), MaxGradNorm);
+        OptionCheck.AtLeast(c + nameof(MaxLength), MaxLength, 3);
+        OptionCheck.NonNegative(c + nameof(CenterRewardsCoefficient), CenterRewardsCoefficient);
+        OptionCheck.AtLeast(c + nameof(EarlyStoppingPatience), EarlyStoppingPatience, 0);
+        OptionCheck.InRange(c + nameof(ValidationFraction), ValidationFraction, 0, 1, maxExclusive: true);
+    }
 }

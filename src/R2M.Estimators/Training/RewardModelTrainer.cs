@@ -1,5 +1,6 @@
 using R2M.MLNet.Data;
 using R2M.MLNet.Modeling;
+using R2M.MLNet.Sequences;
 using R2M.MLNet.Tokenization;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -24,10 +25,10 @@ public static class RewardModelTrainer
     /// <summary>Trains <paramref name="model"/> in place.</summary>
     public static IReadOnlyList<RewardModelEpochReport> Train(SequenceScoreModel model, ITextTokenizer tokenizer,
         IReadOnlyList<PreferencePair> train, IReadOnlyList<PreferencePair> validation, RewardModelOptions options,
-        IProgress<RewardModelEpochReport>? progress = null, CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default)
     {
         if (train.Count == 0) throw new ArgumentException("Reward-model training needs at least one pair.", nameof(train));
-        var encoded = train.Select(p => Encode(tokenizer, p, options.MaxLength)).ToArray();
+        var encoded = train.Select(p => Encode(new SequenceCodec(tokenizer), p, options.MaxLength)).ToArray();
         var parameters = model.parameters().Where(p => p.requires_grad).ToList();
         using var optimizer = optim.AdamW(parameters, lr: options.LearningRate, weight_decay: options.WeightDecay);
         var random = new Random(options.Seed);
@@ -42,7 +43,7 @@ public static class RewardModelTrainer
                 model.train();
                 double lossSum = 0;
                 int steps = 0, right = 0;
-                foreach (var batch in TrainingGuard.ShuffledBatches(encoded.Length, options.BatchSize, random))
+                foreach (var batch in Minibatches.Shuffled(encoded.Length, options.BatchSize, random))
                 {
                     cancellationToken.ThrowIfCancellationRequested();
                     using var scope = NewDisposeScope();
@@ -75,7 +76,7 @@ public static class RewardModelTrainer
                 }
                 var report = new RewardModelEpochReport(epoch, lossSum / steps, (double)right / encoded.Length, metrics, isBest);
                 reports.Add(report);
-                progress?.Report(report);
+                options.Progress?.Report(report);
                 if (options.EarlyStoppingPatience > 0 && sinceBest >= options.EarlyStoppingPatience) break;
             }
             if (best is not null)
@@ -95,12 +96,12 @@ public static class RewardModelTrainer
     /// <summary>Held-out accuracy, mean margin, loss and calibration of <paramref name="model"/> on <paramref name="pairs"/>.</summary>
     public static PreferenceMetrics Evaluate(SequenceScoreModel model, ITextTokenizer tokenizer, IReadOnlyList<PreferencePair> pairs, int maxLength, int batchSize = 16)
     {
-        var encoded = pairs.Select(p => Encode(tokenizer, p, maxLength)).ToArray();
+        var encoded = pairs.Select(p => Encode(new SequenceCodec(tokenizer), p, maxLength)).ToArray();
         var chosen = new List<double>();
         var rejected = new List<double>();
         model.eval();
         using var noGrad = no_grad();
-        foreach (var batch in TrainingGuard.OrderedBatches(encoded.Length, batchSize))
+        foreach (var batch in Minibatches.Ordered(encoded.Length, batchSize))
         {
             using var scope = NewDisposeScope();
             var (c, r, _) = ScorePairs(model, tokenizer, batch.Select(i => encoded[i]).ToList());
@@ -114,22 +115,21 @@ public static class RewardModelTrainer
     public static Tensor ScoreTexts(SequenceScoreModel model, ITextTokenizer tokenizer, IReadOnlyList<(string Prompt, string Response)> texts, int maxLength)
     {
         Device device = model.Body.TokenEmbeddingWeight.device;
-        var batch = SequenceBatch.RightPad(texts.Select(t => EncodedSequence.Encode(tokenizer, t.Prompt, t.Response, maxLength)).ToList(), tokenizer.PadId, device);
+        var batch = new SequenceCodec(tokenizer).EncodeBatch(texts, maxLength, device);
         return model.Score(batch.Ids, batch.Mask).Scores[.., 0];
     }
 
     private sealed record EncodedPair(EncodedSequence Chosen, EncodedSequence Rejected, float Margin);
 
-    private static EncodedPair Encode(ITextTokenizer tokenizer, PreferencePair pair, int maxLength) =>
-        new(EncodedSequence.Encode(tokenizer, pair.Prompt, pair.Chosen, maxLength),
-            EncodedSequence.Encode(tokenizer, pair.Prompt, pair.Rejected, maxLength), pair.Margin);
+    private static EncodedPair Encode(SequenceCodec codec, PreferencePair pair, int maxLength) =>
+        new(codec.Encode(pair.Prompt, pair.Chosen, maxLength), codec.Encode(pair.Prompt, pair.Rejected, maxLength), pair.Margin);
 
     /// <summary>One forward over chosen and rejected sequences together: scores (B), (B) and margins (B).</summary>
     private static (Tensor Chosen, Tensor Rejected, Tensor Margin) ScorePairs(SequenceScoreModel model, ITextTokenizer tokenizer, IReadOnlyList<EncodedPair> pairs)
     {
         Device device = model.Body.TokenEmbeddingWeight.device;
         var sequences = pairs.Select(p => p.Chosen).Concat(pairs.Select(p => p.Rejected)).ToList();
-        var batch = SequenceBatch.RightPad(sequences, tokenizer.PadId, device);
+        var batch = new SequenceCodec(tokenizer).RightPad(sequences, device);
         var scores = model.Score(batch.Ids, batch.Mask).Scores[.., 0].to_type(ScalarType.Float32); // (2B)
         int n = pairs.Count;
         var margin = tensor(pairs.Select(p => p.Margin).ToArray(), device: device);

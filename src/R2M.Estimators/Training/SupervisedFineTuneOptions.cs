@@ -1,3 +1,5 @@
+using R2M.Estimators.Validation;
+
 namespace R2M.Estimators.Training;
 
 /// <summary>Settings of supervised fine-tuning on prompt → chosen.</summary>
@@ -29,4 +31,21 @@ public sealed record SupervisedFineTuneOptions
     public IProgress<SupervisedFineTuneReport>? Progress { get; init; }
     /// <summary>Seed of the batch order.</summary>
     public int Seed { get; init; } = 1;
+
+    /// <summary>
+    /// Throws <see cref="ArgumentOutOfRangeException"/> naming the first option out of its range, its value and
+    /// the range. Called by the estimator's constructor.
+    /// </summary>
+    public void Validate()
+    {
+        const string c = nameof(SupervisedFineTuneOptions) + ".";
+        OptionCheck.AtLeast(c + nameof(Epochs), Epochs, 1);
+        OptionCheck.AtLeast(c + nameof(BatchSize), BatchSize, 1);
+        OptionCheck.Positive(c + nameof(LearningRate), LearningRate);
+        OptionCheck.NonNegative(c + nameof(WeightDecay), WeightDecay);
+        OptionCheck.Positive(c + nameof(MaxGradNorm), MaxGradNorm);
+        OptionCheck.AtLeast(c + nameof(MaxLength), MaxLength, 3);
+        OptionCheck.Defined(c + nameof(PolicySize), PolicySize);
+        OptionCheck.InRange(c + nameof(ValidationFraction), ValidationFraction, 0, 1, maxExclusive: true);
+    }
 }

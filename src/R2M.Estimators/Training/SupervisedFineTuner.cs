@@ -1,4 +1,5 @@
 using R2M.MLNet.Modeling;
+using R2M.MLNet.Sequences;
 using R2M.MLNet.Tokenization;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -17,14 +18,15 @@ public sealed record SupervisedFineTuneReport(int Epoch, double TrainLoss, doubl
 /// </summary>
 public static class SupervisedFineTuner
 {
-    /// <summary>Trains <paramref name="model"/> in place; returns one report per epoch.</summary>
+    /// <summary>Trains <paramref name="model"/> in place; returns one report per epoch (also sent to <see cref="SupervisedFineTuneOptions.Progress"/>).</summary>
     public static IReadOnlyList<SupervisedFineTuneReport> Train(CausalLM model, ITextTokenizer tokenizer,
         IReadOnlyList<(string Prompt, string Response)> train, IReadOnlyList<(string Prompt, string Response)> validation,
-        SupervisedFineTuneOptions options, IProgress<SupervisedFineTuneReport>? progress = null, CancellationToken cancellationToken = default)
+        SupervisedFineTuneOptions options, CancellationToken cancellationToken = default)
     {
         if (train.Count == 0) throw new ArgumentException("Supervised fine-tuning needs at least one training pair.", nameof(train));
         Device device = model.Body.TokenEmbeddingWeight.device;
-        var trainSeqs = train.Select(p => EncodedSequence.Encode(tokenizer, p.Prompt, p.Response, options.MaxLength)).ToArray();
+        var codec = new SequenceCodec(tokenizer);
+        var trainSeqs = train.Select(p => codec.Encode(p.Prompt, p.Response, options.MaxLength)).ToArray();
         var random = new Random(options.Seed);
         var parameters = model.parameters().ToList();
         using var optimizer = optim.AdamW(parameters, lr: options.LearningRate, weight_decay: options.WeightDecay);
@@ -34,12 +36,12 @@ public static class SupervisedFineTuner
             model.train();
             double sum = 0;
             int steps = 0;
-            foreach (var batch in TrainingGuard.ShuffledBatches(trainSeqs.Length, options.BatchSize, random))
+            foreach (var batch in Minibatches.Shuffled(trainSeqs.Length, options.BatchSize, random))
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 using var scope = NewDisposeScope();
                 optimizer.zero_grad();
-                var loss = ResponseLoss(model, SequenceBatch.RightPad(batch.Select(i => trainSeqs[i]).ToList(), tokenizer.PadId, device));
+                var loss = ResponseLoss(model, codec.RightPad(batch.Select(i => trainSeqs[i]).ToList(), device));
                 double value = TrainingGuard.Finite(loss.item<float>(), "supervised fine-tuning", epoch, steps + 1, "loss");
                 loss.backward();
                 nn.utils.clip_grad_norm_(parameters, options.MaxGradNorm);
@@ -50,7 +52,7 @@ public static class SupervisedFineTuner
             double validationLoss = validation.Count == 0 ? double.NaN : Evaluate(model, tokenizer, validation, options);
             var report = new SupervisedFineTuneReport(epoch, sum / steps, validationLoss);
             reports.Add(report);
-            progress?.Report(report);
+            options.Progress?.Report(report);
         }
         model.eval();
         return reports;
@@ -60,14 +62,15 @@ public static class SupervisedFineTuner
     public static double Evaluate(CausalLM model, ITextTokenizer tokenizer, IReadOnlyList<(string Prompt, string Response)> pairs, SupervisedFineTuneOptions options)
     {
         Device device = model.Body.TokenEmbeddingWeight.device;
-        var seqs = pairs.Select(p => EncodedSequence.Encode(tokenizer, p.Prompt, p.Response, options.MaxLength)).ToArray();
+        var codec = new SequenceCodec(tokenizer);
+        var seqs = pairs.Select(p => codec.Encode(p.Prompt, p.Response, options.MaxLength)).ToArray();
         model.eval();
         using var noGrad = no_grad();
         double weighted = 0, tokens = 0;
-        foreach (var batch in TrainingGuard.OrderedBatches(seqs.Length, options.BatchSize))
+        foreach (var batch in Minibatches.Ordered(seqs.Length, options.BatchSize))
         {
             using var scope = NewDisposeScope();
-            var b = SequenceBatch.RightPad(batch.Select(i => seqs[i]).ToList(), tokenizer.PadId, device);
+            var b = codec.RightPad(batch.Select(i => seqs[i]).ToList(), device);
             double count = b.ResponseMask[.., 1..].sum().item<float>();
             weighted += ResponseLoss(model, b).item<float>() * count;
             tokens += count;

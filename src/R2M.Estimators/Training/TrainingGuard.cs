@@ -16,18 +16,4 @@ internal static class TrainingGuard
 {
     public static double Finite(double value, string stage, int epoch, int step, string quantity) =>
         double.IsFinite(value) ? value : throw new NonFiniteValueException(stage, $"epoch {epoch}, step {step}", quantity, value);
-
-    /// <summary>Batches of indices in a seeded random order.</summary>
-    public static IEnumerable<int[]> ShuffledBatches(int count, int batchSize, Random random)
-    {
-        var order = Enumerable.Range(0, count).ToArray();
-        random.Shuffle(order);
-        for (int i = 0; i < count; i += batchSize) yield return order[i..Math.Min(count, i + batchSize)];
-    }
-
-    /// <summary>Batches of indices in order.</summary>
-    public static IEnumerable<int[]> OrderedBatches(int count, int batchSize)
-    {
-        for (int i = 0; i < count; i += batchSize) yield return Enumerable.Range(i, Math.Min(batchSize, count - i)).ToArray();
-    }
 }

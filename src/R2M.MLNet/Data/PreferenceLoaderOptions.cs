@@ -18,4 +18,19 @@ public sealed record PreferenceLoaderOptions
 
     /// <summary>Whether empty responses are invalid (default <see cref="EmptyResponsePolicy.FormatDefault"/>).</summary>
     public EmptyResponsePolicy EmptyResponses { get; init; } = EmptyResponsePolicy.FormatDefault;
+
+    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming an option whose value is not one of its enum's values.</summary>
+    public void Validate()
+    {
+        Check(nameof(Format), Format);
+        Check(nameof(PandaLmNonStringResponses), PandaLmNonStringResponses);
+        Check(nameof(EmptyResponses), EmptyResponses);
+    }
+
+    private static void Check<TEnum>(string option, TEnum value) where TEnum : struct, Enum
+    {
+        if (!Enum.IsDefined(value))
+            throw new ArgumentOutOfRangeException($"{nameof(PreferenceLoaderOptions)}.{option}", value,
+                $"{nameof(PreferenceLoaderOptions)}.{option} must be one of {string.Join(", ", Enum.GetNames<TEnum>())}; got {value}.");
+    }
 }

@@ -1,5 +1,7 @@
 using R2M.MLNet.Generation;
 using R2M.MLNet.Modeling;
+using R2M.MLNet.Rewards;
+using R2M.MLNet.Sequences;
 using R2M.MLNet.Tokenization;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -27,6 +29,9 @@ public sealed class R2MModel : IDisposable
         policy.eval();
         rewardModel.eval();
         aligner?.eval();
+        Codec = new SequenceCodec(Tokenizer);
+        RewardHead head = aligner is null ? new FrozenRewardHead(rewardModel.Head) : new AlignedRewardHead(aligner, trainable: false);
+        Reward = new RewardFunction(rewardModel, Tokenizer, policy, Tokenizer, head);
     }
 
     /// <summary>The policy.</summary>
@@ -47,81 +52,30 @@ public sealed class R2MModel : IDisposable
     /// <summary>The device the weights live on.</summary>
     public Device Device => Policy.Body.TokenEmbeddingWeight.device;
 
+    /// <summary>How prompts and scored sequences are encoded (the same rule training used).</summary>
+    public SequenceCodec Codec { get; }
+
+    /// <summary>The reward function: the same one the RL trainer optimised, at <see cref="Omega"/>.</summary>
+    public RewardFunction Reward { get; }
+
     /// <summary>Generates one response per prompt (greedy unless the defaults say otherwise).</summary>
     public IReadOnlyList<string> Generate(IReadOnlyList<string> prompts)
     {
         if (prompts.Count == 0) return [];
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        var ids = prompts.Select(p => PromptIds(p)).ToList();
-        var (batch, mask) = PromptBatch.LeftPad(ids, Tokenizer.PadId, Device);
+        int maxPrompt = Math.Max(1, Policy.Config.MaxPositions - Generation.MaxNewTokens);
+        var (batch, mask) = Codec.EncodePrompts(prompts, maxPrompt, Device);
         using var result = TextGenerator.Generate(Policy, batch, mask, new GenerationOptions
         {
             MaxNewTokens = Generation.MaxNewTokens, Temperature = Generation.Temperature, TopK = Generation.TopK, TopP = Generation.TopP,
             EosId = Tokenizer.EosId, PadId = Tokenizer.PadId, Seed = Generation.Seed,
         });
-        return Enumerable.Range(0, prompts.Count)
-            .Select(i => Tokenizer.Decode(result.ResponseTokens[i].data<long>().ToArray().Select(t => (int)t))).ToArray();
+        return Codec.DecodeRows(result.ResponseTokens);
     }
 
     /// <summary>Rewards of (prompt, response) pairs: with policy feedback when an aligner is present.</summary>
-    public float[] Score(IReadOnlyList<string> prompts, IReadOnlyList<string> responses)
-    {
-        if (prompts.Count != responses.Count) throw new ArgumentException($"{prompts.Count} prompts but {responses.Count} responses.");
-        if (prompts.Count == 0) return [];
-        using var scope = NewDisposeScope();
-        using var noGrad = no_grad();
-        var encoded = Enumerable.Range(0, prompts.Count).Select(i => Encode(prompts[i], responses[i])).ToList();
-        var (ids, mask) = RightPad(encoded);
-        var hidden = RewardModel.Body.Forward(ids, mask);
-        var rte = SequenceScoreModel.FinalTokenEmbedding(hidden, mask);                  // (N, D_rm)
-        Tensor rewards;
-        if (Aligner is null)
-        {
-            rewards = RewardModel.Head.forward(rte)[.., 0];
-        }
-        else
-        {
-            var feedback = Policy.ForwardHidden(ids, mask);                             // (N, S, D_p)
-            rewards = Aligner.Reward(rte, feedback, mask, Omega);
-        }
-        return rewards.to_type(ScalarType.Float32).data<float>().ToArray();
-    }
-
-    private List<int> PromptIds(string prompt)
-    {
-        var ids = new List<int>();
-        if (Tokenizer.BosId is int bos) ids.Add(bos);
-        ids.AddRange(Tokenizer.Encode(prompt));
-        int max = Math.Max(1, Policy.Config.MaxPositions - Generation.MaxNewTokens);
-        return ids.Count <= max ? ids : ids.Skip(ids.Count - max).ToList();
-    }
-
-    private int[] Encode(string prompt, string response)
-    {
-        var ids = PromptIds(prompt);
-        ids.AddRange(Tokenizer.Encode(response));
-        ids.Add(Tokenizer.EosId);
-        int max = Math.Min(Policy.Config.MaxPositions, RewardModel.Config.MaxPositions);
-        return ids.Count <= max ? [.. ids] : [.. ids.Skip(ids.Count - max)];
-    }
-
-    private (Tensor Ids, Tensor Mask) RightPad(IReadOnlyList<int[]> rows)
-    {
-        int width = rows.Max(r => r.Length);
-        var ids = new long[rows.Count * width];
-        var mask = new long[ids.Length];
-        for (int r = 0; r < rows.Count; r++)
-        {
-            for (int i = 0; i < width; i++)
-            {
-                bool real = i < rows[r].Length;
-                ids[r * width + i] = real ? rows[r][i] : Tokenizer.PadId;
-                mask[r * width + i] = real ? 1 : 0;
-            }
-        }
-        return (tensor(ids, [rows.Count, width], device: Device), tensor(mask, [rows.Count, width], device: Device));
-    }
+    public float[] Score(IReadOnlyList<string> prompts, IReadOnlyList<string> responses) => Reward.Score(prompts, responses, Omega);
 
     /// <inheritdoc />
     public void Dispose()

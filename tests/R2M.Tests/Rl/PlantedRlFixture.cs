@@ -46,7 +46,7 @@ internal static class PlantedRlFixture
     public static RlTrainer Trainer(PolicyOptimizationOptions options, PolicyFeedbackOptions feedback, int seed = 1)
     {
         var (policy, reference) = Policies(seed);
-        return new RlTrainer(policy, reference, RewardModel(), Tokenizer, Prompts, options, feedback, Gold);
+        return new RlTrainer(policy, reference, RewardModel(), Tokenizer, Prompts, options with { GoldJudge = options.GoldJudge ?? Gold }, feedback);
     }
 
     public static PolicyOptimizationOptions Options(RlAlgorithm algorithm, int steps = 30) => new()

@@ -66,13 +66,13 @@ public class RlTrainerTests
     public void A_nan_reward_stops_the_run_naming_the_step_and_the_quantity_and_nothing_is_written()
     {
         using var dir = new TempDir();
-        using var trainer = PlantedRlFixture.Trainer(PlantedRlFixture.Options(RlAlgorithm.Rloo), new PolicyFeedbackOptions { Mode = AlignerMode.Vanilla });
         string log = dir.File("metrics.jsonl");
-        trainer.Train(steps: 1, metricsJsonl: log);
+        using var trainer = PlantedRlFixture.Trainer(PlantedRlFixture.Options(RlAlgorithm.Rloo) with { MetricsLogPath = log }, new PolicyFeedbackOptions { Mode = AlignerMode.Vanilla });
+        trainer.Train(steps: 1);
         using (no_grad()) trainer.RewardModel.Head.weight!.fill_(float.NaN);
         var policyBefore = Snapshot(trainer.Policy);
 
-        Action run = () => trainer.Train(steps: 1, metricsJsonl: log);
+        Action run = () => trainer.Train(steps: 1);
 
         run.Should().Throw<NonFiniteValueException>().WithMessage("RL: reward became NaN at step 1; training stopped and nothing was saved from that state.");
         File.ReadAllLines(log).Should().HaveCount(1, "the failed step wrote no metrics");
@@ -123,10 +123,11 @@ public class RlTrainerTests
     public void Metrics_are_appended_as_jsonl_while_training_runs_and_reported_through_progress()
     {
         using var dir = new TempDir();
-        using var trainer = PlantedRlFixture.Trainer(PlantedRlFixture.Options(RlAlgorithm.Grpo, steps: 2), new PolicyFeedbackOptions());
         var reported = new List<RlStepMetrics>();
+        var options = PlantedRlFixture.Options(RlAlgorithm.Grpo, steps: 2) with { Progress = new SyncProgress<RlStepMetrics>(reported.Add), MetricsLogPath = dir.File("m.jsonl") };
+        using var trainer = PlantedRlFixture.Trainer(options, new PolicyFeedbackOptions());
 
-        trainer.Train(progress: new SyncProgress<RlStepMetrics>(reported.Add), metricsJsonl: dir.File("m.jsonl"));
+        trainer.Train();
 
         reported.Select(m => m.Step).Should().Equal(0, 1);
         var lines = File.ReadAllLines(dir.File("m.jsonl"));

@@ -1,6 +1,7 @@
 using R2M.Estimators.Training;
 using R2M.MLNet.Modeling;
 using R2M.MLNet.Native;
+using R2M.MLNet.Sequences;
 using R2M.MLNet.Tokenization;
 using static TorchSharp.torch;
 
@@ -15,7 +16,7 @@ public class EncodingTests
     {
         var tok = new ByteLevelTokenizer();
 
-        var e = EncodedSequence.Encode(tok, "ab", "xyz", 64);
+        var e = new SequenceCodec(tok).Encode("ab", "xyz", 64);
 
         e.Ids.Should().Equal(ByteLevelTokenizer.Bos, 'a', 'b', 'x', 'y', 'z', ByteLevelTokenizer.Eos);
         e.ResponseStart.Should().Be(3);
@@ -26,8 +27,8 @@ public class EncodingTests
     {
         var tok = new ByteLevelTokenizer();
 
-        var promptCut = EncodedSequence.Encode(tok, "abcdef", "xyz", 7);         // BOS + 2 prompt + 3 + EOS
-        var responseCut = EncodedSequence.Encode(tok, "abcdef", "uvwxyz", 5);     // BOS + 1 prompt + 2 + EOS
+        var promptCut = new SequenceCodec(tok).Encode("abcdef", "xyz", 7);         // BOS + 2 prompt + 3 + EOS
+        var responseCut = new SequenceCodec(tok).Encode("abcdef", "uvwxyz", 5);     // BOS + 1 prompt + 2 + EOS
 
         promptCut.Ids.Should().Equal(ByteLevelTokenizer.Bos, 'e', 'f', 'x', 'y', 'z', ByteLevelTokenizer.Eos);
         responseCut.Ids.Should().Equal(ByteLevelTokenizer.Bos, 'f', 'u', 'v', ByteLevelTokenizer.Eos);
@@ -39,8 +40,8 @@ public class EncodingTests
     {
         var tok = new Gpt2BpeTokenizer(); // PAD == EOS == 50256
         var seqs = new[] { ("Hi", "there friend"), ("A longer prompt here", "ok"), ("x", "y") }
-            .Select(t => EncodedSequence.Encode(tok, t.Item1, t.Item2, 64)).ToList();
-        var batch = SequenceBatch.RightPad(seqs, tok.PadId, CPU);
+            .Select(t => new SequenceCodec(tok).Encode(t.Item1, t.Item2, 64)).ToList();
+        var batch = new SequenceCodec(tok).RightPad(seqs, CPU);
 
         var index = SequenceScoreModel.LastTokenIndex(batch.Mask).data<long>().ToArray();
 
@@ -60,8 +61,8 @@ public class EncodingTests
         manual_seed(2);
         var model = new CausalLM(CausalLMConfig.Llama(ByteLevelTokenizer.Size, 16, 1, 2, 2, 32, 128));
         var tok = new ByteLevelTokenizer();
-        var seq = EncodedSequence.Encode(tok, "prompt", "answer", 64);
-        var batch = SequenceBatch.RightPad([seq], tok.PadId, CPU);
+        var seq = new SequenceCodec(tok).Encode("prompt", "answer", 64);
+        var batch = new SequenceCodec(tok).RightPad([seq], CPU);
 
         using var noGrad = no_grad();
         var loss = SupervisedFineTuner.ResponseLoss(model, batch).item<float>();

@@ -1,0 +1,68 @@
+using R2M.MLNet.Modeling;
+using R2M.MLNet.Rewards;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace R2M.Estimators.Rl;
+
+/// <summary>
+/// An <see cref="AlignerMode"/> made concrete: the reward head it scores with, whether ω follows the cosine
+/// schedule (otherwise it stays 1), and the aligner module when there is one. The only place the mode is read.
+/// </summary>
+/// <param name="Head">The reward head.</param>
+/// <param name="Blends">Whether the head blends the policy's feedback in with ω(t).</param>
+/// <param name="Aligner">The cross-attention and φ (null for vanilla).</param>
+public sealed record AlignerVariant(RewardHead Head, bool Blends, PolicyFeedbackRewardHead? Aligner)
+{
+    /// <summary>
+    /// The variant of <paramref name="options"/>: vanilla scores with φ₀; the others with <paramref name="aligner"/>
+    /// (built by <see cref="Build"/> when null, under <paramref name="initSeed"/>).
+    /// </summary>
+    public static AlignerVariant For(PolicyFeedbackOptions options, SequenceScoreModel rewardModel, CausalLM policy,
+        PolicyFeedbackRewardHead? aligner, long initSeed, int noiseSeed)
+    {
+        if (options.Mode == AlignerMode.Vanilla) return new(new FrozenRewardHead(rewardModel.Head), false, null);
+        aligner ??= Build(options, rewardModel, policy, initSeed);
+        return options.Mode switch
+        {
+            AlignerMode.R2M => new(new AlignedRewardHead(aligner, trainable: true), true, aligner),
+            AlignerMode.WithoutTrain => new(new AlignedRewardHead(aligner, trainable: false), true, aligner),
+            AlignerMode.WithNoise => new(new NoiseAlignedRewardHead(aligner, noiseSeed), true, aligner),
+            AlignerMode.HeadOnlyIterative => new(new HeadOnlyRewardHead(aligner), false, aligner),
+            _ => throw new ArgumentOutOfRangeException(nameof(options), options.Mode, "Unknown aligner mode."),
+        };
+    }
+
+    /// <summary>
+    /// Builds R2M's cross-attention and φ (φ a copy of the reward model's head) for <paramref name="policy"/> and
+    /// <paramref name="rewardModel"/>, on their device, under torch seed <paramref name="initSeed"/>. Both models
+    /// must share a device and a floating dtype; a mismatch names both.
+    /// </summary>
+    public static PolicyFeedbackRewardHead Build(PolicyFeedbackOptions options, SequenceScoreModel rewardModel, CausalLM policy, long initSeed)
+    {
+        var rmWeight = rewardModel.Head.weight!;
+        var policyWeight = policy.Body.TokenEmbeddingWeight;
+        if (rmWeight.device.ToString() != policyWeight.device.ToString())
+            throw new ArgumentException($"The reward model ({rewardModel.Architecture}, on {rmWeight.device}) and the policy ({policy.Architecture}, on {policyWeight.device}) must be on one device for the aligner.");
+        if (rmWeight.dtype != policyWeight.dtype)
+            throw new ArgumentException($"The reward model ({rewardModel.Architecture}, {rmWeight.dtype}) and the policy ({policy.Architecture}, {policyWeight.dtype}) must share a dtype for the aligner.");
+        if (rmWeight.shape[1] != rewardModel.Config.HiddenSize)
+            throw new ArgumentException($"The reward model's score head reads width {rmWeight.shape[1]} but its body is {rewardModel.Config.HiddenSize} wide.");
+        manual_seed(initSeed);
+        var aligner = new PolicyFeedbackRewardHead(rewardModel.Head, policy.Config.HiddenSize, options.Width);
+        if (rmWeight.dtype != ScalarType.Float32) aligner.to(rmWeight.dtype);
+        return aligner;
+    }
+
+    /// <summary>A copy of <paramref name="aligner"/> with its own weights (so a stage's aligner is never trained in place).</summary>
+    public static PolicyFeedbackRewardHead Copy(PolicyFeedbackRewardHead aligner, PolicyFeedbackOptions options, SequenceScoreModel rewardModel, CausalLM policy)
+    {
+        var copy = new PolicyFeedbackRewardHead(rewardModel.Head, policy.Config.HiddenSize, options.Width);
+        var dtype = aligner.Score.weight!.dtype;
+        if (dtype != ScalarType.Float32) copy.to(dtype);
+        using var noGrad = no_grad();
+        var source = aligner.state_dict();
+        foreach (var (key, tensor) in copy.state_dict()) tensor.copy_(source[key]);
+        return copy;
+    }
+}

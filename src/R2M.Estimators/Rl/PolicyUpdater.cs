@@ -1,0 +1,96 @@
+using System.Diagnostics;
+using R2M.Estimators.Training;
+using R2M.MLNet.Modeling;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace R2M.Estimators.Rl;
+
+/// <summary>
+/// k epochs of clipped-ratio updates of the policy (and PPO's value head) on a rollout: advantages once, then
+/// per minibatch the clipped surrogate, the k3 KL term when the KL is in the loss, PPO's clipped value loss and
+/// the entropy bonus. The first epoch's minibatches are the collector's, in order, so its first ratio is 1.
+/// </summary>
+internal sealed class PolicyUpdater(CausalLM policy, ValueHead? valueHead, OptimizerHelper optimizer, IReadOnlyList<Parameter> parameters,
+    PolicyOptimizationOptions options)
+{
+    public void Update(Rollout rollout, int step, double beta, Dictionary<string, double> metrics)
+    {
+        var watch = Stopwatch.StartNew();
+        var mask = rollout.ResponseMask;
+        Tensor advantages;
+        Tensor? returns;
+        using (no_grad())
+        {
+            var scores = RewardShaping.Scores(rollout.Scores, rollout.EndedWithEos, options.MissingEosPenalty, options.RewardNormalization);
+            var k1 = RewardShaping.K1(rollout.OldLogProbs, rollout.ReferenceLogProbs, mask);     // (N, R)
+            double klInReward = options.KlMode == KlMode.InReward ? beta : 0;
+            metrics["objective/non_score_reward"] = (-klInReward * k1.sum(1)).mean().item<float>();
+            metrics["objective/rlhf_reward"] = RewardShaping.SequenceRewards(scores, k1, klInReward).mean().item<float>();
+            (advantages, returns) = Advantages.For(options.Algorithm, scores, k1, mask, klInReward, rollout.GroupSize, rollout.OldValues, options.Gamma, options.Lambda);
+        }
+
+        double clipSum = 0, approxKlSum = 0, policyLossSum = 0, valueLossSum = 0, valueClipSum = 0, firstRatioDeviation = double.NaN;
+        int updates = 0, size = Minibatches.SizeFor(rollout.Count, options.MiniBatches);
+        for (int epoch = 1; epoch <= options.PolicyEpochs; epoch++)
+        {
+            var order = epoch == 1 ? Minibatches.Ordered(rollout.Count, size) : Minibatches.Shuffled(rollout.Count, size, RlSeeds.Shuffle(options.Seed, step, epoch));
+            foreach (var rows in Rows(order, mask.device))
+            {
+                using var minibatch = NewDisposeScope();
+                optimizer.zero_grad();
+                var m = mask[rows];
+                var (logp, hidden, _) = PolicyForward.Run(policy, rollout.Sequences[rows], rollout.AttentionMask[rows], rollout.PromptLength, options.Temperature);
+                var (policyLoss, ratio) = PolicyLoss.ClippedSurrogate(logp, rollout.OldLogProbs[rows], advantages[rows], m, options.ClipRange);
+                var loss = policyLoss;
+                if (options.KlMode == KlMode.InLoss) loss = loss + beta * PolicyLoss.K3(logp, rollout.ReferenceLogProbs[rows], m);
+                if (valueHead is not null)
+                {
+                    var v = valueHead.forward(hidden[.., (rollout.PromptLength - 1)..^1]);         // (n, R)
+                    var (valueLoss, clipFraction) = PolicyLoss.ClippedValue(v, rollout.OldValues![rows], returns![rows], m, options.ValueClipRange);
+                    loss = loss + options.ValueCoefficient * valueLoss;
+                    valueLossSum += valueLoss.item<float>();
+                    valueClipSum += clipFraction.item<float>();
+                }
+                if (options.EntropyCoefficient > 0)
+                {
+                    var logits = policy.Logits(hidden[.., (rollout.PromptLength - 1)..^1]).to_type(ScalarType.Float32) / options.Temperature;
+                    var all = nn.functional.log_softmax(logits, 2);
+                    loss = loss - options.EntropyCoefficient * PolicyLoss.MaskedMean(-(all.exp() * all).sum(2), m);
+                }
+                RlChecks.Finite(loss, step, "policy loss");
+                loss.backward();
+                nn.utils.clip_grad_norm_(parameters, options.MaxGradNorm);
+                optimizer.step();
+
+                using (no_grad())
+                {
+                    if (updates == 0) firstRatioDeviation = ((ratio - 1).abs() * m).max().item<float>();
+                    clipSum += PolicyLoss.MaskedMean((ratio - 1).abs().gt(options.ClipRange).to_type(ScalarType.Float32), m).item<float>();
+                    var logRatio = (logp - rollout.OldLogProbs[rows]) * m;
+                    approxKlSum += PolicyLoss.MaskedMean(0.5 * logRatio.pow(2), m).item<float>();
+                    policyLossSum += policyLoss.item<float>();
+                }
+                updates++;
+            }
+        }
+        advantages.Dispose();
+        returns?.Dispose();
+
+        metrics["policy/clipfrac_avg"] = clipSum / updates;
+        metrics["policy/approxkl_avg"] = approxKlSum / updates;
+        metrics["loss/policy_avg"] = policyLossSum / updates;
+        if (valueHead is not null)
+        {
+            metrics["loss/value_avg"] = valueLossSum / updates;
+            metrics["val/clipfrac_avg"] = valueClipSum / updates;
+        }
+        metrics["val/first_minibatch_ratio_max_dev"] = firstRatioDeviation;
+        metrics["time/policy_update_s"] = watch.Elapsed.TotalSeconds;
+    }
+
+    /// <summary>Index tensors of minibatch rows on <paramref name="device"/>.</summary>
+    public static List<Tensor> Rows(IEnumerable<int[]> batches, Device device) =>
+        [.. batches.Select(b => tensor(b.Select(i => (long)i).ToArray(), device: device))];
+}

@@ -1,0 +1,27 @@
+namespace R2M.Estimators.Rl;
+
+/// <summary>
+/// Every seed the RL loop uses, derived from <see cref="PolicyOptimizationOptions.Seed"/> and the step in one
+/// place, so a resumed run and a run whose rollouts come from elsewhere draw exactly the same numbers.
+/// </summary>
+public static class RlSeeds
+{
+    /// <summary>Salt of the reward computed while collecting a step's rollouts (w/ noise draws).</summary>
+    public const long CollectSalt = 0;
+    /// <summary>Salt of the rewards the aligner update trains on.</summary>
+    public const long UpdateSalt = 1_000_000;
+    /// <summary>Salt of rewards asked for outside a step (evaluation).</summary>
+    public const long ScoreSalt = 2_000_000;
+
+    /// <summary>The sampling seed of step <paramref name="step"/>.</summary>
+    public static long Sampling(int seed, int step) => (long)seed * 1_000_003 + step;
+
+    /// <summary>The shuffle of policy epoch <paramref name="epoch"/> (2 and later) of step <paramref name="step"/>.</summary>
+    public static Random Shuffle(int seed, int step, int epoch) => new(StableSeed.Mix(seed, step, epoch));
+
+    /// <summary>The torch seed PPO's value head is initialised under.</summary>
+    public static long ValueHead(int seed) => seed;
+
+    /// <summary>The torch seed the aligner is initialised under when the trainer builds it.</summary>
+    public static long Aligner(int seed) => seed + 1L;
+}

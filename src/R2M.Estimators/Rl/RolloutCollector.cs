@@ -1,0 +1,85 @@
+using System.Diagnostics;
+using R2M.Estimators.Training;
+using R2M.MLNet.Modeling;
+using R2M.MLNet.Rewards;
+using static TorchSharp.torch;
+
+namespace R2M.Estimators.Rl;
+
+/// <summary>
+/// Collects a step's rollouts: responses from the backend, the policy's old log-probs (and PPO values) and the
+/// reference's log-probs in the first epoch's minibatches, then the rewards from the reward function.
+/// </summary>
+internal sealed class RolloutCollector(IRolloutBackend backend, CausalLM policy, CausalLM reference, ValueHead? valueHead,
+    RewardFunction reward, PolicyOptimizationOptions options)
+{
+    public Rollout Collect(int step, double omega, IReadOnlyList<string> stepPrompts, Dictionary<string, double> metrics)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var watch = Stopwatch.StartNew();
+        var prompts = stepPrompts.SelectMany(p => Enumerable.Repeat(p, options.SamplesPerPrompt)).ToArray();
+        var generated = backend.Generate(step, prompts);
+        metrics["time/generation_s"] = watch.Elapsed.TotalSeconds;
+
+        var sequences = generated.Sequences;
+        var attention = generated.AttentionMask;
+        int p = generated.PromptLength;
+        var responseMask = attention[.., p..].to_type(ScalarType.Float32);                   // (N, R)
+        var lengths = responseMask.sum(1);
+        var last = sequences[.., p..].gather(1, (lengths.to_type(ScalarType.Int64) - 1).clamp_min(0).unsqueeze(1)).squeeze(1);
+        var endedWithEos = last.eq(reward.PolicyCodec.Tokenizer.EosId).logical_and(lengths.gt(0));
+
+        watch.Restart();
+        var oldLogProbs = new List<Tensor>();
+        var entropy = new List<Tensor>();
+        var values = new List<Tensor>();
+        var referenceLogProbs = new List<Tensor>();
+        var batches = PolicyUpdater.Rows(Minibatches.Ordered(prompts.Length, Minibatches.SizeFor(prompts.Length, options.MiniBatches)), sequences.device);
+        foreach (var rows in batches)
+        {
+            var (lp, h, ent) = PolicyForward.Run(policy, sequences[rows], attention[rows], p, options.Temperature);
+            oldLogProbs.Add(lp);
+            entropy.Add(ent);
+            if (valueHead is not null) values.Add(valueHead.forward(h[.., (p - 1)..^1]));
+        }
+        var refWatch = Stopwatch.StartNew();
+        foreach (var rows in batches)
+            referenceLogProbs.Add(PolicyForward.Run(reference, sequences[rows], attention[rows], p, options.Temperature).LogProbs);
+        metrics["time/reference_s"] = refWatch.Elapsed.TotalSeconds;
+        metrics["time/policy_forward_s"] = watch.Elapsed.TotalSeconds - refWatch.Elapsed.TotalSeconds;
+
+        // Rewards: the frozen body's final-token embedding once per rollout, then the head at ω(step).
+        watch.Restart();
+        var rte = reward.Embed(prompts, generated.Responses);
+        var feedback = reward.Feedback(prompts, generated.Responses, omega);
+        var vanilla = reward.Vanilla(rte);
+        var scores = reward.Rewards(rte, feedback, omega, RlSeeds.CollectSalt + step);
+        metrics["time/reward_s"] = watch.Elapsed.TotalSeconds;
+        RlChecks.Finite(scores, step, "reward");
+
+        var rollout = new Rollout
+        {
+            Prompts = prompts, Responses = generated.Responses, Sequences = sequences, AttentionMask = attention, PromptLength = p,
+            ResponseMask = responseMask, EndedWithEos = endedWithEos,
+            OldLogProbs = cat(oldLogProbs, 0), ReferenceLogProbs = cat(referenceLogProbs, 0), Entropy = cat(entropy, 0),
+            OldValues = values.Count > 0 ? cat(values, 0) : null, Feedback = feedback, RewardTokenEmbeddings = rte,
+            VanillaScores = vanilla, Scores = scores, Omega = omega, GroupSize = options.SamplesPerPrompt,
+        }.Detach();
+
+        var k1 = RewardShaping.K1(rollout.OldLogProbs, rollout.ReferenceLogProbs, responseMask);
+        metrics["objective/scores"] = scores.mean().item<float>();
+        metrics["objective/scores_std"] = scores.std().item<float>();
+        metrics["objective/vanilla_scores"] = vanilla.mean().item<float>();
+        metrics["objective/kl"] = k1.sum(1).mean().item<float>();
+        metrics["objective/entropy"] = PolicyLoss.MaskedMean(rollout.Entropy, responseMask).item<float>();
+        metrics["completions/mean_length"] = lengths.mean().item<float>();
+        metrics["completions/eos_rate"] = endedWithEos.to_type(ScalarType.Float32).mean().item<float>();
+        metrics["r2m/omega"] = omega;
+        metrics["r2m/group_reward_std"] = scores.reshape(-1, options.SamplesPerPrompt).std(1, unbiased: false).mean().item<float>();
+        metrics["episode"] = (double)(step + 1) * prompts.Length;
+        if (options.GoldJudge is GoldJudge judge)
+            metrics["gold/score"] = Enumerable.Range(0, prompts.Length).Average(i => judge(prompts[i], generated.Responses[i]));
+        return rollout;
+    }
+}
