@@ -30,7 +30,7 @@ public sealed class PolicyOptimizationEstimator : IEstimator<R2MPolicyTransforme
     {
         var upstream = StageTraining.Upstream(input, "Ppo");
         if (upstream?.Policy is null || upstream.Reference is null || upstream.RewardModel is null)
-            throw new InvalidOperationException("The Ppo (RL) stage needs a policy and a reward model: put a RewardModel stage (optionally followed by PolicyFeedbackAligner) right before it.");
+            throw new InvalidOperationException("The RL stage needs a policy and a reward model: put a RewardModel stage (optionally followed by PolicyFeedbackAligner) right before the Ppo stage.");
         var prompts = Columns.ReadText(input, "prompt", Columns.Prompt).Distinct(StringComparer.Ordinal).ToList();
         var feedback = upstream.Feedback ?? new PolicyFeedbackOptions { Mode = AlignerMode.Vanilla };
         var policy = PolicyFactory.Clone(upstream.Policy);        // earlier stages keep the policy they trained

@@ -50,6 +50,7 @@ public sealed record AlignerVariant(RewardHead Head, bool Blends, PolicyFeedback
             throw new ArgumentException($"The reward model's score head reads width {rmWeight.shape[1]} but its body is {rewardModel.Config.HiddenSize} wide.");
         manual_seed(initSeed);
         var aligner = new PolicyFeedbackRewardHead(rewardModel.Head, policy.Config.HiddenSize, options.Width);
+        if (options.ZeroInitOutput) aligner.CrossAttention.ZeroOutput();
         if (rmWeight.dtype != ScalarType.Float32) aligner.to(rmWeight.dtype);
         return aligner;
     }

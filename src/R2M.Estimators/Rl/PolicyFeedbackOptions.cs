@@ -18,6 +18,13 @@ public sealed record PolicyFeedbackOptions
     /// <summary>ε in the group standardisation of GRE (default 1e-6); groups whose std is below it are skipped.</summary>
     public double Epsilon { get; init; } = 1e-6;
 
+    /// <summary>
+    /// Start the cross-attention's output projection at zero (default true), so Ĥ = 0 and the reward keeps the
+    /// reward model's ranking until GREBT moves it; false keeps nn.Linear's random start, whose random Ĥ the
+    /// policy can exploit before the aligner has learnt anything.
+    /// </summary>
+    public bool ZeroInitOutput { get; init; } = true;
+
     /// <summary>Seed the aligner's weights are initialised from (torch seed <c>Seed + 1</c>; default 1).</summary>
     public int Seed { get; init; } = 1;
 

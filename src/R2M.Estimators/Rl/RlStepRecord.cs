@@ -9,4 +9,6 @@ namespace R2M.Estimators.Rl;
 /// <param name="Prompts">Prompt of each row.</param>
 /// <param name="Responses">Response of each row.</param>
 /// <param name="Rewards">Reward of each row.</param>
-public sealed record RlStepRecord(int Step, double Omega, IReadOnlyList<string> Prompts, IReadOnlyList<string> Responses, IReadOnlyList<float> Rewards);
+/// <param name="EndedWithEos">Whether each response ended with EOS (false: it hit the length limit).</param>
+public sealed record RlStepRecord(int Step, double Omega, IReadOnlyList<string> Prompts, IReadOnlyList<string> Responses, IReadOnlyList<float> Rewards,
+    IReadOnlyList<bool> EndedWithEos);

@@ -24,7 +24,7 @@ public sealed class RlTrainer : IDisposable
     private readonly RolloutCollector collector;
     private readonly PolicyUpdater policyUpdater;
     private readonly AlignerUpdater alignerUpdater;
-    private (int Step, double Omega, string[] Prompts, string[] Responses, Tensor Rte)? last;
+    private (int Step, double Omega, string[] Prompts, string[] Responses, bool[] Ended, Tensor Rte)? last;
 
     /// <summary>
     /// Creates a trainer at step 0. The reference and reward model are frozen here. <paramref name="aligner"/> is
@@ -150,7 +150,12 @@ public sealed class RlTrainer : IDisposable
     {
         metrics ??= [];
         policyUpdater.Update(rollout, Step, Kl.Value, metrics);
-        Kl.Update(metrics["objective/kl"], rollout.Count);
+        if (!metrics.TryGetValue("objective/kl", out double kl))
+        {
+            using var noGrad = no_grad();
+            kl = RewardShaping.K1(rollout.OldLogProbs, rollout.ReferenceLogProbs, rollout.ResponseMask).sum(1).mean().item<float>();
+        }
+        Kl.Update(kl, rollout.Count);
     }
 
     /// <summary>R2M's reward-model update on the step's own rollouts (no-op when the head trains nothing).</summary>
@@ -167,7 +172,7 @@ public sealed class RlTrainer : IDisposable
         using var noGrad = no_grad();
         using var feedback = Reward.Feedback(l.Prompts, l.Responses, l.Omega);
         var rewards = Reward.Rewards(l.Rte, feedback, l.Omega, RlSeeds.UpdateSalt + l.Step).cpu().data<float>().ToArray();
-        return new RlStepRecord(l.Step, l.Omega, l.Prompts, l.Responses, rewards);
+        return new RlStepRecord(l.Step, l.Omega, l.Prompts, l.Responses, rewards, l.Ended);
     }
 
     /// <summary>
@@ -184,7 +189,8 @@ public sealed class RlTrainer : IDisposable
     private void Remember(Rollout rollout)
     {
         last?.Rte.Dispose();
-        last = (Step, rollout.Omega, rollout.Prompts, rollout.Responses, rollout.RewardTokenEmbeddings.detach().clone().DetachFromDisposeScope());
+        last = (Step, rollout.Omega, rollout.Prompts, rollout.Responses, rollout.EndedWithEos.cpu().data<bool>().ToArray(),
+            rollout.RewardTokenEmbeddings.detach().clone().DetachFromDisposeScope());
     }
 
     private bool alignerReleased;

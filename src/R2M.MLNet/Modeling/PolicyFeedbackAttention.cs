@@ -46,4 +46,11 @@ public sealed class PolicyFeedbackAttention : nn.Module
         var attended = nn.functional.softmax(scores, 2).matmul(v);               // (B, 1, d)
         return wo.forward(attended.squeeze(1));                                 // (B, D_rm)
     }
+
+    /// <summary>Sets the output projection Wo to zero, so Ĥ = 0 until the first update moves it.</summary>
+    public void ZeroOutput()
+    {
+        using var noGrad = no_grad();
+        wo.weight!.zero_();
+    }
 }

@@ -28,7 +28,9 @@ public class RlTrainerTests
     [Fact]
     public void Aligner_update_changes_only_the_cross_attention_and_head_never_the_policy_or_reward_model_body()
     {
-        using var trainer = PlantedRlFixture.Trainer(PlantedRlFixture.Options(RlAlgorithm.Rloo, steps: 2), new PolicyFeedbackOptions { LearningRate = 1e-2 });
+        // A random (not zero) output projection, so every attention matrix has a gradient at the first update.
+        using var trainer = PlantedRlFixture.Trainer(PlantedRlFixture.Options(RlAlgorithm.Rloo, steps: 2),
+            new PolicyFeedbackOptions { LearningRate = 1e-2, ZeroInitOutput = false });
         using var scope = NewDisposeScope();
         trainer.RunStep();                                  // step 0; step 1 has ω = 0.6, so the attention gets gradients
         using var rollout = trainer.CollectRollout();
