@@ -46,7 +46,7 @@ public sealed class PolicyFeedbackAlignerEstimator : IEstimator<PolicyFeedbackAl
                 RewardModel = HfCheckpoint.LoadSequenceScoreModel(options.RewardModelPath, device: device),
             };
         }
-        var aligner = options.Mode == AlignerMode.Vanilla ? null : AlignerVariant.Build(options, upstream.RewardModel!, upstream.Policy!, RlSeeds.Aligner(options.Seed));
+        var aligner = !AlignerVariant.HasAligner(options) ? null : AlignerVariant.Build(options, upstream.RewardModel!, upstream.Policy!, RlSeeds.Aligner(options.Seed));
         return new PolicyFeedbackAlignerTransformer(context, upstream with { Device = device, Feedback = options, Aligner = aligner, Omega = 1.0 });
     }
 

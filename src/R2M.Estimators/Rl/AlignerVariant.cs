@@ -12,8 +12,12 @@ namespace R2M.Estimators.Rl;
 /// <param name="Head">The reward head.</param>
 /// <param name="Blends">Whether the head blends the policy's feedback in with ω(t).</param>
 /// <param name="Aligner">The cross-attention and φ (null for vanilla).</param>
-public sealed record AlignerVariant(RewardHead Head, bool Blends, PolicyFeedbackRewardHead? Aligner)
+/// <param name="OrdersByGold">Whether GREBT's pairs are ordered by the gold judge (the oracle control).</param>
+public sealed record AlignerVariant(RewardHead Head, bool Blends, PolicyFeedbackRewardHead? Aligner, bool OrdersByGold = false)
 {
+    /// <summary>Whether <paramref name="options"/>' mode uses an aligner module (every mode but vanilla).</summary>
+    public static bool HasAligner(PolicyFeedbackOptions options) => options.Mode != AlignerMode.Vanilla;
+
     /// <summary>
     /// The variant of <paramref name="options"/>: vanilla scores with φ₀; the others with <paramref name="aligner"/>
     /// (built by <see cref="Build"/> when null, under <paramref name="initSeed"/>).
@@ -21,7 +25,7 @@ public sealed record AlignerVariant(RewardHead Head, bool Blends, PolicyFeedback
     public static AlignerVariant For(PolicyFeedbackOptions options, SequenceScoreModel rewardModel, CausalLM policy,
         PolicyFeedbackRewardHead? aligner, long initSeed, int noiseSeed)
     {
-        if (options.Mode == AlignerMode.Vanilla) return new(new FrozenRewardHead(rewardModel.Head), false, null);
+        if (!HasAligner(options)) return new(new FrozenRewardHead(rewardModel.Head), false, null);
         aligner ??= Build(options, rewardModel, policy, initSeed);
         return options.Mode switch
         {
@@ -29,6 +33,7 @@ public sealed record AlignerVariant(RewardHead Head, bool Blends, PolicyFeedback
             AlignerMode.WithoutTrain => new(new AlignedRewardHead(aligner, trainable: false), true, aligner),
             AlignerMode.WithNoise => new(new NoiseAlignedRewardHead(aligner, noiseSeed), true, aligner),
             AlignerMode.HeadOnlyIterative => new(new HeadOnlyRewardHead(aligner), false, aligner),
+            AlignerMode.Oracle => new(new AlignedRewardHead(aligner, trainable: true), true, aligner, OrdersByGold: true),
             _ => throw new ArgumentOutOfRangeException(nameof(options), options.Mode, "Unknown aligner mode."),
         };
     }

@@ -10,8 +10,11 @@ namespace R2M.Estimators.Rl;
 /// </summary>
 public static class GroupRewardLoss
 {
-    /// <summary>GREBT of <paramref name="rewards"/> (N), N = G·K. Also returns the number of groups used.</summary>
-    public static (Tensor Loss, int GroupsUsed) Compute(Tensor rewards, int groupSize, double alpha, double epsilon)
+    /// <summary>
+    /// GREBT of <paramref name="rewards"/> (N), N = G·K. Also returns the number of groups used. The BT pair is each
+    /// group's argmax and argmin of the rewards, or of <paramref name="orderBy"/> (N) when given (the oracle control).
+    /// </summary>
+    public static (Tensor Loss, int GroupsUsed) Compute(Tensor rewards, int groupSize, double alpha, double epsilon, Tensor? orderBy = null)
     {
         var grouped = rewards.reshape(-1, groupSize);                                        // (G, K)
         var std = grouped.std(1, unbiased: false);                                           // (G)
@@ -22,8 +25,9 @@ public static class GroupRewardLoss
         Tensor best, worst;
         using (no_grad())
         {
-            best = kept.argmax(1, keepdim: true);
-            worst = kept.argmin(1, keepdim: true);
+            var order = orderBy is null ? kept : orderBy.reshape(-1, groupSize)[keep];
+            best = order.argmax(1, keepdim: true);
+            worst = order.argmin(1, keepdim: true);
         }
         var bt = nn.functional.softplus((kept.gather(1, best) - kept.gather(1, worst)).neg()).squeeze(1); // (G')
         var gre = Entropy(kept, epsilon);                                                    // (G')

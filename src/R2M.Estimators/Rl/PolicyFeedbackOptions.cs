@@ -15,6 +15,15 @@ public sealed record PolicyFeedbackOptions
     public int Width { get; init; } = 64;
     /// <summary>AdamW learning rate of the cross-attention and score head (default 1e-4).</summary>
     public double LearningRate { get; init; } = 1e-4;
+    /// <summary>T_ω, the steps over which ω(t) falls from 1 to Ω (null, the default: the RL stage's step count, as in the paper).</summary>
+    public int? OmegaHorizon { get; init; }
+    /// <summary>Optimizer steps of the aligner on each RL step's rollouts (default 1, as in the paper).</summary>
+    public int UpdatesPerStep { get; init; } = 1;
+    /// <summary>
+    /// Coefficient c of an L2 anchor c·‖φ − φ₀‖² added to GREBT, pulling the trained head back to the reward
+    /// model's own (default 0: off, as in the paper).
+    /// </summary>
+    public double AnchorCoefficient { get; init; }
     /// <summary>ε in the group standardisation of GRE (default 1e-6); groups whose std is below it are skipped.</summary>
     public double Epsilon { get; init; } = 1e-6;
 
@@ -49,6 +58,9 @@ public sealed record PolicyFeedbackOptions
         OptionCheck.AtLeast(c + nameof(Width), Width, 1);
         OptionCheck.Positive(c + nameof(LearningRate), LearningRate);
         OptionCheck.Positive(c + nameof(Epsilon), Epsilon);
+        if (OmegaHorizon is int horizon) OptionCheck.AtLeast(c + nameof(OmegaHorizon), horizon, 1);
+        OptionCheck.AtLeast(c + nameof(UpdatesPerStep), UpdatesPerStep, 1);
+        OptionCheck.NonNegative(c + nameof(AnchorCoefficient), AnchorCoefficient);
         if ((PolicyPath is null) != (RewardModelPath is null))
             throw new ArgumentException($"{c}{nameof(PolicyPath)} and {c}{nameof(RewardModelPath)} go together: set both (the stage then runs alone) or neither; got only {(PolicyPath is null ? nameof(RewardModelPath) : nameof(PolicyPath))}.", c + (PolicyPath is null ? nameof(PolicyPath) : nameof(RewardModelPath)));
     }

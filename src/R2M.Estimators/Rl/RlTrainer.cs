@@ -56,6 +56,8 @@ public sealed class RlTrainer : IDisposable
 
         ownsAligner = aligner is null;
         variant = AlignerVariant.For(feedback, rewardModel, policy, aligner, RlSeeds.Aligner(options.Seed), options.Seed);
+        if (variant.OrdersByGold && options.GoldJudge is null)
+            throw new ArgumentException($"AlignerMode.{feedback.Mode} orders GREBT's pairs by gold: set PolicyOptimizationOptions.GoldJudge.", nameof(options));
         var trainable = variant.Head.Trainable;
         if (trainable.Count > 0) AlignerOptimizer = optim.AdamW(trainable, lr: feedback.LearningRate, weight_decay: 0);
 
@@ -63,7 +65,7 @@ public sealed class RlTrainer : IDisposable
         Reward = new RewardFunction(rewardModel, rewardTokenizer ?? tokenizer, policy, tokenizer, variant.Head);
         collector = new RolloutCollector(rollouts ?? new InProcessRolloutBackend(policy, codec, options), policy, reference, ValueHead, Reward, options);
         policyUpdater = new PolicyUpdater(policy, ValueHead, PolicyOptimizer, policyParameters, options);
-        alignerUpdater = new AlignerUpdater(Reward, AlignerOptimizer, feedback);
+        alignerUpdater = new AlignerUpdater(Reward, AlignerOptimizer, feedback, variant.OrdersByGold, variant.Aligner?.Score, rewardModel.Head);
     }
 
     /// <summary>The policy being trained.</summary>
@@ -93,7 +95,7 @@ public sealed class RlTrainer : IDisposable
     internal OptimizerHelper? AlignerOptimizer { get; }
 
     /// <summary>ω the reward uses at <paramref name="step"/>: the cosine schedule for blending variants, else 1.</summary>
-    public double OmegaAt(int step) => variant.Blends ? PolicyFeedbackRewardHead.Omega(step, Options.Steps, Feedback.Omega) : 1.0;
+    public double OmegaAt(int step) => variant.Blends ? PolicyFeedbackRewardHead.Omega(step, Feedback.OmegaHorizon ?? Options.Steps, Feedback.Omega) : 1.0;
 
     /// <summary>ω of the last completed step (step 0's before any): the ω a saved model scores with.</summary>
     public double FinalOmega => OmegaAt(Math.Max(0, Step - 1));

@@ -41,6 +41,8 @@ public sealed class Rollout : IDisposable
     public required Tensor Scores { get; init; }
     /// <summary>ω the step's reward used.</summary>
     public required double Omega { get; init; }
+    /// <summary>Gold score of each row when a judge is given (null otherwise).</summary>
+    public double[]? Gold { get; init; }
     /// <summary>K, samples per prompt.</summary>
     public required int GroupSize { get; init; }
 

@@ -58,13 +58,14 @@ internal sealed class RolloutCollector(IRolloutBackend backend, CausalLM policy,
         metrics["time/reward_s"] = watch.Elapsed.TotalSeconds;
         RlChecks.Finite(scores, step, "reward");
 
+        var gold = options.GoldJudge is GoldJudge judge ? prompts.Select((q, i) => judge(q, generated.Responses[i])).ToArray() : null;
         var rollout = new Rollout
         {
             Prompts = prompts, Responses = generated.Responses, Sequences = sequences, AttentionMask = attention, PromptLength = p,
             ResponseMask = responseMask, EndedWithEos = endedWithEos,
             OldLogProbs = cat(oldLogProbs, 0), ReferenceLogProbs = cat(referenceLogProbs, 0), Entropy = cat(entropy, 0),
             OldValues = values.Count > 0 ? cat(values, 0) : null, Feedback = feedback, RewardTokenEmbeddings = rte,
-            VanillaScores = vanilla, Scores = scores, Omega = omega, GroupSize = options.SamplesPerPrompt,
+            VanillaScores = vanilla, Scores = scores, Omega = omega, GroupSize = options.SamplesPerPrompt, Gold = gold,
         }.Detach();
 
         var k1 = RewardShaping.K1(rollout.OldLogProbs, rollout.ReferenceLogProbs, responseMask);
@@ -78,8 +79,19 @@ internal sealed class RolloutCollector(IRolloutBackend backend, CausalLM policy,
         metrics["r2m/omega"] = omega;
         metrics["r2m/group_reward_std"] = scores.reshape(-1, options.SamplesPerPrompt).std(1, unbiased: false).mean().item<float>();
         metrics["episode"] = (double)(step + 1) * prompts.Length;
-        if (options.GoldJudge is GoldJudge judge)
-            metrics["gold/score"] = Enumerable.Range(0, prompts.Length).Average(i => judge(prompts[i], generated.Responses[i]));
+        if (gold is not null) metrics["gold/score"] = gold.Average();
+        Diagnose(rollout, metrics);
         return rollout;
+    }
+
+    /// <summary>How much of the step's reward comes through the feedback, and whether it still ranks like the frozen model's.</summary>
+    private void Diagnose(Rollout rollout, Dictionary<string, double> metrics)
+    {
+        int k = rollout.GroupSize;
+        var scores = rollout.Scores.cpu().data<float>().ToArray();
+        var vanilla = rollout.VanillaScores.cpu().data<float>().ToArray();
+        metrics["r2m/rank_correlation_vs_frozen"] = R2MDiagnostics.WithinGroupRankCorrelation(scores, vanilla, k);
+        using var part = reward.Head.FeedbackPart(rollout.RewardTokenEmbeddings, rollout.Feedback, rollout.Omega);
+        metrics["r2m/feedback_variance_share"] = part is null ? (reward.Head is FrozenRewardHead or HeadOnlyRewardHead ? 0 : double.NaN) : R2MDiagnostics.FeedbackVarianceShare(part.to_type(ScalarType.Float32).cpu().data<float>().ToArray(), scores, k);
     }
 }

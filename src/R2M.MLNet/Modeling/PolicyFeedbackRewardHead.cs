@@ -46,4 +46,14 @@ public sealed class PolicyFeedbackRewardHead : nn.Module
         var attended = cross.Forward(rte, feedback, keyMask!);                  // (B, D_rm)
         return score.forward((1 - omega) * attended + omega * rte).squeeze(1);   // (B)
     }
+
+    /// <summary>
+    /// The two additive parts of <see cref="Reward"/> (φ has no bias): (1 − ω)·φ(Ĥ), what comes through the
+    /// policy feedback, and ω·φ(RTE), the reward model's own. Both (B).
+    /// </summary>
+    public (Tensor FeedbackPath, Tensor OwnPath) Parts(Tensor rte, Tensor feedback, Tensor keyMask, double omega)
+    {
+        var attended = cross.Forward(rte, feedback, keyMask);                   // (B, D_rm)
+        return ((1 - omega) * score.forward(attended).squeeze(1), omega * score.forward(rte).squeeze(1));
+    }
 }

@@ -22,6 +22,10 @@ public sealed class AlignedRewardHead(PolicyFeedbackRewardHead aligner, bool tra
     /// <inheritdoc />
     public override Tensor Reward(Tensor rte, PolicyFeedback? feedback, double omega, long salt) =>
         aligner.Reward(rte, feedback?.Hidden, feedback?.Mask, omega);
+
+    /// <inheritdoc />
+    public override Tensor? FeedbackPart(Tensor rte, PolicyFeedback? feedback, double omega) =>
+        feedback is null || omega >= 1.0 ? null : aligner.Parts(rte, feedback.Hidden, feedback.Mask, omega).FeedbackPath;
 }
 
 /// <summary>

@@ -22,6 +22,9 @@ public abstract class RewardHead
     /// tells apart the places a random head draws for (ignored by deterministic heads).
     /// </summary>
     public abstract Tensor Reward(Tensor rte, PolicyFeedback? feedback, double omega, long salt);
+
+    /// <summary>The part (N) of <see cref="Reward"/> that comes through the policy's feedback, or null when the head has none.</summary>
+    public virtual Tensor? FeedbackPart(Tensor rte, PolicyFeedback? feedback, double omega) => null;
 }
 
 /// <summary>Vanilla: the trained reward model's own score head φ₀, r = φ₀(RTE). Never trained here.</summary>

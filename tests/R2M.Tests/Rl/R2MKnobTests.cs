@@ -1,0 +1,84 @@
+using R2M.Estimators.Rl;
+using R2M.MLNet.Modeling;
+using R2M.MLNet.Native;
+using static TorchSharp.torch;
+
+namespace R2M.Tests.Rl;
+
+/// <summary>R2M's knobs and per-step diagnostics, against hand-worked cases.</summary>
+public class R2MKnobTests
+{
+    public R2MKnobTests() => TorchRuntime.EnsureLoaded();
+
+    [Fact]
+    public void The_oracle_orders_the_bradley_terry_pair_by_gold_not_by_the_rewards()
+    {
+        // One group of 3: rewards [2, 0, 1]; gold prefers row 1 over row 0. Oracle BT = softplus(r0 − r1) = softplus(2).
+        var rewards = tensor(new[] { 2.0, 0.0, 1.0 });
+        var gold = tensor(new[] { 0.1, 0.9, 0.5 });
+
+        var (own, _) = GroupRewardLoss.Compute(rewards, 3, alpha: 0, epsilon: 1e-6);
+        var (oracle, _) = GroupRewardLoss.Compute(rewards, 3, alpha: 0, epsilon: 1e-6, orderBy: gold);
+
+        own.item<double>().Should().BeApproximately(Math.Log(1 + Math.Exp(-2)), 1e-12, "its own pair is (2, 0)");
+        oracle.item<double>().Should().BeApproximately(Math.Log(1 + Math.Exp(2)), 1e-12, "gold's pair is (row 1, row 0): 0 − 2");
+    }
+
+    [Fact]
+    public void With_a_zero_output_projection_the_r2m_reward_is_omega_times_the_vanilla_reward()
+    {
+        manual_seed(3);
+        using var rmHead = nn.Linear(6, 1, hasBias: false);
+        using var head = new PolicyFeedbackRewardHead(rmHead, policyWidth: 5, width: 4);
+        head.CrossAttention.ZeroOutput();
+        var rte = randn(2, 6);
+        var feedback = randn(2, 3, 5);
+        var mask = ones(2, 3, dtype: ScalarType.Int64);
+
+        var r = head.Reward(rte, feedback, mask, 0.7);
+
+        var vanilla = rmHead.forward(rte).squeeze(1);
+        r.data<float>().ToArray().Should().Equal((0.7 * vanilla).data<float>().ToArray(), (a, b) => Math.Abs(a - b) < 1e-6);
+    }
+
+    [Fact]
+    public void The_omega_horizon_sets_where_the_cosine_reaches_its_floor()
+    {
+        using var trainer = PlantedRlFixture.Trainer(PlantedRlFixture.Options(RlAlgorithm.Rloo, steps: 100), new PolicyFeedbackOptions { OmegaHorizon = 10, Omega = 0.6 });
+
+        trainer.OmegaAt(0).Should().Be(1.0);
+        trainer.OmegaAt(2).Should().BeApproximately(0.5 * Math.Cos(Math.PI * 2 / 10) + 0.5, 1e-15);
+        trainer.OmegaAt(5).Should().Be(0.6, "½cos(π/2) + ½ = 0.5 is below the floor");
+    }
+
+    [Fact]
+    public void The_oracle_without_a_gold_judge_is_refused_at_construction()
+    {
+        var options = PlantedRlFixture.Options(RlAlgorithm.Rloo) with { GoldJudge = null };
+        var (policy, reference) = PlantedRlFixture.Policies(1);
+
+        Action make = () => new RlTrainer(policy, reference, PlantedRlFixture.RewardModel(), PlantedRlFixture.Tokenizer, PlantedRlFixture.Prompts,
+            options, new PolicyFeedbackOptions { Mode = AlignerMode.Oracle });
+
+        make.Should().Throw<ArgumentException>().WithMessage("*GoldJudge*");
+    }
+
+    [Fact]
+    public void Feedback_variance_share_is_the_feedback_parts_share_of_within_group_variance()
+    {
+        // Group 1: feedback part [1, −1], own part [0, 0] → Var 1 and 0. Group 2: feedback [0, 0], own [3, 1] → Var 0 and 1.
+        float[] part = [1, -1, 0, 0];
+        float[] reward = [1, -1, 3, 1];
+
+        R2MDiagnostics.FeedbackVarianceShare(part, reward, 2).Should().BeApproximately(0.5, 1e-12);
+    }
+
+    [Fact]
+    public void Rank_correlation_and_pair_gold_agreement_match_hand_counts()
+    {
+        // Group 1 (K = 3): a = [1, 2, 3], b = [3, 2, 1] → −1. Group 2: a = [1, 2, 3], b = [10, 20, 30] → +1. Mean 0.
+        R2MDiagnostics.WithinGroupRankCorrelation([1, 2, 3, 1, 2, 3], [3, 2, 1, 10, 20, 30], 3).Should().BeApproximately(0, 1e-12);
+        // Group 1: best row 2, worst row 0, gold 0.9 > 0.1 agrees. Group 2: best row 3, worst row 5, gold 0.2 < 0.7 disagrees.
+        R2MDiagnostics.PairGoldAgreement([0, 1, 2, 5, 4, 3], [0.1, 0.5, 0.9, 0.2, 0.4, 0.7], 3).Should().BeApproximately(0.5, 1e-12);
+    }
+}
