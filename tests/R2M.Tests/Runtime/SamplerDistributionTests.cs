@@ -95,6 +95,16 @@ public class SamplerDistributionTests
         counts.Select((c, i) => (c, i)).Where(p => p.c > 0).Select(p => p.i).Should().BeEquivalentTo([3, 0, 6]);
     }
 
+    [Fact]
+    public void Top_k_keeps_every_token_tied_with_the_kth_largest_logit()
+    {
+        // Like transformers' TopKLogitsWarper: tokens below the k-th logit are dropped, ties with it stay.
+        var counts = Counts([1.0, 1.0, 1.0, 0.0], Options(topK: 2), seed: 51);
+
+        counts[..3].Should().OnlyContain(c => c > 0, $"counts [{string.Join(", ", counts)}]");
+        counts[3].Should().Be(0);
+    }
+
     [Theory]
     [InlineData(0.5, 2)]        // 0.25 + 0.25 reaches 0.5 exactly: the third token is not needed
     [InlineData(0.75, 3)]
