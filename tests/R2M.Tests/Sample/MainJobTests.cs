@@ -8,6 +8,9 @@ namespace R2M.Tests.Sample;
 /// <summary>The main job as a user runs it: its own process, --quick, then its outputs.</summary>
 public class MainJobTests
 {
+    /// <summary>How long a child process may run before it counts as hung: not a speed limit.</summary>
+    private static readonly TimeSpan HangGuard = TimeSpan.FromMinutes(20);
+
     private static string SampleDll()
     {
         string configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Debug{Path.DirectorySeparatorChar}") ? "Debug" : "Release";
@@ -22,7 +25,7 @@ public class MainJobTests
         using var dir = new TempDir("r2m-main");
         string outDir = Path.Combine(dir.Path, "out");
 
-        var run = ProcessRunner.Run("dotnet", $"\"{SampleDll()}\" --quick --out \"{outDir}\"", dir.Path, TimeSpan.FromMinutes(4));
+        var run = ProcessRunner.Run("dotnet", $"\"{SampleDll()}\" --quick --out \"{outDir}\"", dir.Path, HangGuard);
 
         run.ExitCode.Should().Be(0, run.ToString());
         run.Output.Should().Contain("reloaded").And.Contain("| gold score (eval prompts, greedy) |");
@@ -52,7 +55,7 @@ public class MainJobTests
         using var dir = new TempDir("r2m-main");
         string outDir = Path.Combine(dir.Path, "out");
 
-        var run = ProcessRunner.Run("dotnet", $"\"{SampleDll()}\" --quick --steps 2 --data \"{data}\" --out \"{outDir}\"", dir.Path, TimeSpan.FromMinutes(4));
+        var run = ProcessRunner.Run("dotnet", $"\"{SampleDll()}\" --quick --steps 2 --data \"{data}\" --out \"{outDir}\"", dir.Path, HangGuard);
 
         run.ExitCode.Should().Be(0, run.ToString());
         run.Output.Should().Contain("894 pairs (PandaLM)");
@@ -65,8 +68,8 @@ public class MainJobTests
     public void Help_lists_the_flags_and_a_bad_flag_is_refused()
     {
         using var dir = new TempDir("r2m-main");
-        var help = ProcessRunner.Run("dotnet", $"\"{SampleDll()}\" --help", dir.Path, TimeSpan.FromMinutes(1));
-        var bad = ProcessRunner.Run("dotnet", $"\"{SampleDll()}\" --steps zero", dir.Path, TimeSpan.FromMinutes(1));
+        var help = ProcessRunner.Run("dotnet", $"\"{SampleDll()}\" --help", dir.Path, HangGuard);
+        var bad = ProcessRunner.Run("dotnet", $"\"{SampleDll()}\" --steps zero", dir.Path, HangGuard);
 
         help.ExitCode.Should().Be(0);
         foreach (string flag in new[] { "--data", "--model", "--reward-model", "--algorithm", "--steps", "--device", "--out", "--seed", "--quick", "--help", "study" })

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using R2M.Estimators.Training;
 using R2M.MLNet.Data;
 using R2M.MLNet.Modeling;
@@ -31,9 +30,8 @@ public class PlantedPreferenceTests
     }
 
     [Fact]
-    public void Reward_model_learns_a_planted_marker_to_95_percent_held_out_accuracy_in_seconds()
+    public void Reward_model_learns_a_planted_marker_to_95_percent_held_out_accuracy()
     {
-        var watch = Stopwatch.StartNew();
         manual_seed(1);
         var tok = new ByteLevelTokenizer();
         using var model = new SequenceScoreModel(CausalLMConfig.Llama(tok.VocabSize, 32, 2, 4, 2, 64, 128));
@@ -48,7 +46,6 @@ public class PlantedPreferenceTests
         metrics.MeanMargin.Should().BePositive();
         reports.Should().HaveCount(4);
         reports[^1].TrainLoss.Should().BeLessThan(reports[0].TrainLoss);
-        watch.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(60));
     }
 
     [Fact]
