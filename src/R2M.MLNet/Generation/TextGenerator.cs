@@ -99,7 +99,9 @@ public static class TextGenerator
         // Exponential race: argmax_i p_i / E_i with E_i ~ Exp(1) is an exact draw from p, and costs a few
         // element-wise passes instead of torch.multinomial's (17 ms at B 16 x V 50257 on 2 cores).
         var probs = ReferenceEquals(filtered, scaled) ? logProbs.exp() : nn.functional.softmax(filtered, 1);
-        var race = rand(probs.shape, generator: generator, device: probs.device).log_().neg_();    // Exp(1)
+        // u is exactly 0 with probability 2^-24 in float32: E would be +inf and p/E 0 for every kept token, so
+        // argmax would fall on id 0 whatever its probability; the smallest normal float keeps E finite (≈ 87.3).
+        var race = rand(probs.shape, generator: generator, device: probs.device).clamp_min_(1.17549435e-38f).log_().neg_(); // Exp(1)
         var next = probs.div_(race).argmax(1);                                                     // (B)
         return (next, logProbs.gather(1, next.unsqueeze(1)).squeeze(1));
     }
