@@ -93,9 +93,10 @@ public sealed class MasterWeightOptimizer : IDisposable
     /// <summary>
     /// After backward: moves the gradients to the masters (cast to float32), clips their global norm to
     /// <paramref name="maxGradNorm"/>, steps the optimizer and copies the masters into the working weights.
-    /// Returns the gradient norm before clipping.
+    /// Returns the gradient norm before clipping; with no limit (infinity, the default) it neither clips nor
+    /// computes the norm (no wait for the device) and returns NaN.
     /// </summary>
-    public double Step(double maxGradNorm)
+    public double Step(double maxGradNorm = double.PositiveInfinity)
     {
         ThrowIfRestored();
         using var scope = NewDisposeScope();
@@ -111,7 +112,7 @@ public sealed class MasterWeightOptimizer : IDisposable
                 else masterGrad.copy_(grad);
             }
         }
-        double norm = nn.utils.clip_grad_norm_(MasterParameters, maxGradNorm);
+        double norm = double.IsPositiveInfinity(maxGradNorm) ? double.NaN : nn.utils.clip_grad_norm_(MasterParameters, maxGradNorm);
         Optimizer.step();
         if (Precision != MixedPrecision.None)
         {
