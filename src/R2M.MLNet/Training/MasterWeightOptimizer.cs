@@ -16,7 +16,8 @@ namespace R2M.MLNet.Training;
 /// <remarks>
 /// A training step: <c>ZeroGrad()</c>; forward; loss in float32 (cast the logits); <c>loss.backward()</c>;
 /// <c>Step(maxGradNorm)</c>. Parameters with <c>requires_grad</c> false when it is created stay frozen (their bf16
-/// copies are used, their float32 values restored at the end).
+/// copies are used, their float32 values restored at the end). Converting a module's dtype replaces its Parameter
+/// objects: read a module's parameters after creating this (and again after disposing it), not before.
 /// </remarks>
 public sealed class MasterWeightOptimizer : IDisposable
 {
@@ -120,6 +121,19 @@ public sealed class MasterWeightOptimizer : IDisposable
             for (int i = 0; i < working.Count; i++) working[i].copy_(MasterParameters[i]); // rounds to bf16
         }
         return norm;
+    }
+
+    /// <summary>
+    /// The true (float32 master) weights of <paramref name="module"/>, one of the modules given at construction,
+    /// by state-dict key: what a checkpoint saves instead of the bf16 working copies. Live tensors, not copies.
+    /// </summary>
+    public IReadOnlyDictionary<string, Tensor> MasterWeights(nn.Module module)
+    {
+        ThrowIfRestored();
+        int i = 0;
+        while (i < modules.Count && !ReferenceEquals(modules[i], module)) i++;
+        if (i == modules.Count) throw new ArgumentException("The module is not one this optimizer trains.", nameof(module));
+        return masters[i].ToDictionary(n => n.Name, n => (Tensor)n.Master);
     }
 
     /// <summary>float32 copies of every parameter's true value (the masters), trainable or frozen.</summary>

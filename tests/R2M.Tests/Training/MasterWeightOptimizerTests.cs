@@ -170,4 +170,22 @@ public class MasterWeightOptimizerTests
         Tensors.BitEqual(optimizer.MasterParameters.Single(), before).Should().BeTrue();
         Tensors.BitEqual(layer.weight!, before.to_type(ScalarType.BFloat16)).Should().BeTrue();
     }
+
+    [Fact]
+    public void A_checkpoint_saved_during_bf16_training_holds_the_float32_masters()
+    {
+        using var scope = NewDisposeScope();
+        using var dir = new TempDir();
+        manual_seed(6);
+        var policy = new R2M.MLNet.Modeling.CausalLM(R2M.Tests.Runtime.TinyModels.Llama);
+        using var optimizer = MasterWeightOptimizer.AdamW([policy], MixedPrecision.BFloat16, Lr, WeightDecay);
+        var masters = optimizer.MasterWeights(policy);
+        masters.Keys.Should().BeEquivalentTo(policy.state_dict().Keys);
+
+        R2M.MLNet.Modeling.HfCheckpoint.Save(policy, dir.Path, masters);
+        using var loaded = R2M.MLNet.Modeling.HfCheckpoint.LoadCausalLM(dir.Path);
+
+        foreach (var (key, value) in loaded.state_dict())
+            Tensors.BitEqual(value, masters[key]).Should().BeTrue($"{key} is the float32 master, not its bf16 copy");
+    }
 }
