@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using R2M.MLNet.Generation;
 using R2M.MLNet.Modeling;
+using R2M.MLNet.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -66,6 +67,23 @@ internal static class GenerationBenchmark
         double stepSeconds = Measure.MedianSeconds(repeats, Step);
         double trainRate = (double)batch * trainLength / stepSeconds;
 
+        // bf16 only: the same step with float32 master weights and AdamW state (MixedPrecision.BFloat16), the way
+        // the trainers run bf16; the step above updates bf16 weights in place, as the PyTorch reference does.
+        double masterStepSeconds = double.NaN;
+        if (dtype == ScalarType.BFloat16)
+        {
+            using var master = MasterWeightOptimizer.AdamW([model], MixedPrecision.BFloat16, learningRate: 1e-4, weightDecay: 0.01);
+            masterStepSeconds = Measure.MedianSeconds(repeats, () =>
+            {
+                using var scope = NewDisposeScope();
+                master.ZeroGrad();
+                var logits = model.Forward(trainIds).Logits.to_type(ScalarType.Float32);   // (B, T, V), loss in float32
+                nn.functional.cross_entropy(logits[.., ..^1].reshape(-1, vocab), trainIds[.., 1..].reshape(-1)).backward();
+                master.Step();
+            });
+        }
+        double masterTrainRate = (double)batch * trainLength / masterStepSeconds;
+
         string machine = Measure.Machine();
         Console.WriteLine($"generation benchmark: {family} policy, {layers} layers, d {d}, {heads} heads, vocab {vocab}, {parameters / 1e6:F1} M parameters, {dtype}, {device.type}");
         Console.WriteLine($"machine: {machine}; torch threads {get_num_threads()}; median of {repeats} runs");
@@ -75,6 +93,8 @@ internal static class GenerationBenchmark
         Console.WriteLine($"| sample {batch}x{newTokens} new tokens, KV cache        | {cacheSeconds,7:F2} | {cacheRate,8:F0} |");
         Console.WriteLine($"| sample {batch}x{newTokens} new tokens, no cache        | {noCacheSeconds,7:F2} | {noCacheRate,8:F0} |");
         Console.WriteLine($"| train step {batch}x{trainLength} tokens (fwd+bwd+AdamW) | {stepSeconds,7:F2} | {trainRate,8:F0} |");
+        if (!double.IsNaN(masterStepSeconds))
+            Console.WriteLine($"| {"train step, bf16 + float32 masters",-40} | {masterStepSeconds,7:F2} | {masterTrainRate,8:F0} |");
         Console.WriteLine($"speedup (cache / no cache): {cacheRate / noCacheRate:F1}x");
         var json = new Dictionary<string, object>
         {
@@ -85,6 +105,7 @@ internal static class GenerationBenchmark
             ["tokens_per_s_cache"] = Math.Round(cacheRate, 1), ["tokens_per_s_nocache"] = Math.Round(noCacheRate, 1),
             ["speedup"] = Math.Round(cacheRate / noCacheRate, 2), ["train_tokens_per_s"] = Math.Round(trainRate, 1),
             ["train_step_s"] = Math.Round(stepSeconds, 3), ["peak_rss_mib"] = PeakRss(),
+            ["train_tokens_per_s_master"] = double.IsNaN(masterTrainRate) ? null! : Math.Round(masterTrainRate, 1),
         };
         Console.WriteLine(JsonSerializer.Serialize(json));
         return 0;

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using R2M.MLNet.Generation;
 using R2M.MLNet.Modeling;
+using R2M.MLNet.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -9,7 +10,7 @@ namespace R2M.Benchmarks;
 /// <summary>
 /// The device self-check shipped in the GPU bundle: the golden HuggingFace checkpoints' logits, hidden states,
 /// greedy tokens and reward scores on the chosen device in float32 (within 1e-4 of transformers) and bf16
-/// (within a bf16 tolerance), and a few training steps whose loss must fall. Prints PASS/FAIL lines and a JSON line.
+/// (within a bf16 tolerance), and a few training steps (float32; bf16 with float32 master weights) whose loss must fall. Prints PASS/FAIL lines and a JSON line.
 /// </summary>
 internal static class SelfCheck
 {
@@ -61,26 +62,32 @@ internal static class SelfCheck
             double err = MaxAbs(scores, Tensor2(doc.RootElement.GetProperty("scores"), ScalarType.Float32));
             results.Add(("llama-rm-tiny scores", err < 1e-4, $"max abs error {err:E2}"));
         }
-        using (var scope = NewDisposeScope())
+        // Training: float32, and bf16 compute with float32 master weights and AdamW state (MixedPrecision.BFloat16).
+        foreach (var precision in new[] { MixedPrecision.None, MixedPrecision.BFloat16 })
         {
+            using var scope = NewDisposeScope();
             manual_seed(1);
             var model = new CausalLM(CausalLMConfig.Llama(256, 64, 2, 4, 2, 128, 128));
             model.to(device);
             var data = randint(0, 256, [8, 32], dtype: ScalarType.Int64, device: device);
-            var optimizer = optim.AdamW(model.parameters(), lr: 3e-3);
             double first = 0, last = 0;
-            for (int i = 0; i < 20; i++)
+            using (var optimizer = MasterWeightOptimizer.AdamW([model], precision, learningRate: 3e-3, weightDecay: 0.01))
             {
-                using var step = NewDisposeScope();
-                optimizer.zero_grad();
-                var logits = model.Forward(data).Logits;
-                var loss = nn.functional.cross_entropy(logits[.., ..^1].reshape(-1, 256), data[.., 1..].reshape(-1));
-                loss.backward();
-                optimizer.step();
-                if (i == 0) first = loss.item<float>();
-                last = loss.item<float>();
+                for (int i = 0; i < 20; i++)
+                {
+                    using var step = NewDisposeScope();
+                    optimizer.ZeroGrad();
+                    var logits = model.Forward(data).Logits.to_type(ScalarType.Float32);
+                    var loss = nn.functional.cross_entropy(logits[.., ..^1].reshape(-1, 256), data[.., 1..].reshape(-1));
+                    loss.backward();
+                    optimizer.Step();
+                    if (i == 0) first = loss.item<float>();
+                    last = loss.item<float>();
+                }
             }
-            results.Add(("training step (20 AdamW steps)", last < first * 0.8, $"loss {first:F3} -> {last:F3}"));
+            bool float32After = model.parameters().All(p => p.dtype == ScalarType.Float32);
+            results.Add(($"training step (20 AdamW steps, {(precision == MixedPrecision.None ? "float32" : "bf16 + float32 masters")})",
+                last < first * 0.8 && float32After, $"loss {first:F3} -> {last:F3}{(float32After ? "" : ", weights not float32 after training")}"));
         }
         foreach (var (check, pass, detail) in results) Console.WriteLine($"{(pass ? "PASS" : "FAIL")}  {check}: {detail}");
         Console.WriteLine(JsonSerializer.Serialize(new { benchmark = "selfcheck", device = device.ToString(), passed = results.Count(r => r.Pass), failed = results.Count(r => !r.Pass) }));

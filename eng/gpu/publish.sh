@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Builds the GPU bundle here (a machine with the .NET SDK): self-contained linux-x64 publishes of the
 # sample and the benchmarks, trimmed where safe, without libtorch's own libraries (the GPU machine's
-# PyTorch provides them), plus the scripts the GPU machine runs. Output: artifacts/gpu-bundle (+ .tar.gz).
+# PyTorch provides them), plus the scripts the GPU machine runs. Output: artifacts/gpu-bundle.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 out="$root/artifacts/gpu-bundle"
 rm -rf "$out" && mkdir -p "$out"
-common=(-c Release -r linux-x64 --self-contained true -p:PublishTrimmed=true -p:TrimMode=partial
+# R2MLibTorch=none: libtorch comes from PyTorch on the GPU machine, so libtorch-cpu is not even restored.
+common=(-c Release -r linux-x64 --self-contained true -p:R2MLibTorch=none -p:PublishTrimmed=true -p:TrimMode=partial
         -p:InvariantGlobalization=true -p:TreatWarningsAsErrors=false -p:SuppressTrimAnalysisWarnings=true
         -p:JsonSerializerIsReflectionEnabledByDefault=true -p:DebugType=none -nodeReuse:false)
 # One trimmed publish: the benchmarks program references the sample and runs it as "sample" (two trimmed
@@ -14,10 +15,8 @@ common=(-c Release -r linux-x64 --self-contained true -p:PublishTrimmed=true -p:
 dotnet publish "$root/bench/R2M.Benchmarks/R2M.Benchmarks.csproj" "${common[@]}" -o "$out/app"
 printf '#!/bin/sh\nexec "$(dirname "$0")/R2M.Benchmarks" sample "$@"\n' > "$out/app/R2M.Sample"
 chmod +x "$out/app/R2M.Sample"
-# libtorch comes from PyTorch on the GPU machine: keep TorchSharp's bridge, drop libtorch's libraries.
-find "$out/app" -maxdepth 1 -type f \( -name 'libtorch*.so*' -o -name 'libc10*.so*' -o -name 'libgomp*.so*' \
-     -o -name 'libshm.so' -o -name 'libaoti_custom_ops.so' -o -name 'libbackend_with_compiler.so' \
-     -o -name 'libjitbackend_test.so' -o -name 'libnnapi_backend.so' -o -name 'libtorchbind_test.so' \) -delete
+# Nothing of libtorch may ship (it would load before PyTorch's): only TorchSharp's bridge.
+if find "$out/app" -maxdepth 1 -name 'libtorch_cpu.so' | grep -q .; then echo "libtorch-cpu in the bundle" >&2; exit 1; fi
 # Debugger and dump support and debug symbols are not needed to run (about 6 MiB).
 find "$out/app" -maxdepth 1 -type f \( -name '*.dbg' -o -name 'libmscordaccore.so' -o -name 'libmscordbi.so' \
      -o -name 'libclrgcexp.so' -o -name 'createdump' \) -delete

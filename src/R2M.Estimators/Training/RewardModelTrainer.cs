@@ -2,6 +2,7 @@ using R2M.MLNet.Data;
 using R2M.MLNet.Modeling;
 using R2M.MLNet.Sequences;
 using R2M.MLNet.Tokenization;
+using R2M.MLNet.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -29,11 +30,11 @@ public static class RewardModelTrainer
     {
         if (train.Count == 0) throw new ArgumentException("Reward-model training needs at least one pair.", nameof(train));
         var encoded = train.Select(p => Encode(new SequenceCodec(tokenizer), p, options.MaxLength)).ToArray();
-        var parameters = model.parameters().Where(p => p.requires_grad).ToList();
-        using var optimizer = optim.AdamW(parameters, lr: options.LearningRate, weight_decay: options.WeightDecay);
+        // Trains the parameters that require gradients; disposed last: with bf16 it hands the model back in float32.
+        using var optimizer = MasterWeightOptimizer.AdamW([model], options.MixedPrecision, options.LearningRate, options.WeightDecay);
         var random = new Random(options.Seed);
         var reports = new List<RewardModelEpochReport>();
-        Dictionary<string, Tensor>? best = null;
+        WeightSnapshot? best = null;
         double bestLoss = double.PositiveInfinity;
         int sinceBest = 0;
         try
@@ -47,15 +48,14 @@ public static class RewardModelTrainer
                 {
                     cancellationToken.ThrowIfCancellationRequested();
                     using var scope = NewDisposeScope();
-                    optimizer.zero_grad();
+                    optimizer.ZeroGrad();
                     var (chosen, rejected, margin) = ScorePairs(model, tokenizer, batch.Select(i => encoded[i]).ToList());
                     var loss = BradleyTerry.Loss(chosen, rejected, margin);
                     if (options.CenterRewardsCoefficient > 0)
                         loss = loss + options.CenterRewardsCoefficient * (chosen + rejected).pow(2).mean();
                     double value = TrainingGuard.Finite(loss.item<float>(), "reward model", epoch, steps + 1, "loss");
                     loss.backward();
-                    nn.utils.clip_grad_norm_(parameters, options.MaxGradNorm);
-                    optimizer.step();
+                    optimizer.Step(options.MaxGradNorm);
                     lossSum += value;
                     right += (int)chosen.gt(rejected).sum().item<long>();
                     steps++;
@@ -67,8 +67,8 @@ public static class RewardModelTrainer
                 {
                     bestLoss = watched;
                     sinceBest = 0;
-                    DisposeAll(best);
-                    best = model.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.detach().clone().DetachFromDisposeScope());
+                    best?.Dispose();
+                    best = optimizer.Snapshot();
                 }
                 else
                 {
@@ -79,15 +79,11 @@ public static class RewardModelTrainer
                 options.Progress?.Report(report);
                 if (options.EarlyStoppingPatience > 0 && sinceBest >= options.EarlyStoppingPatience) break;
             }
-            if (best is not null)
-            {
-                using var noGrad = no_grad();
-                foreach (var (key, tensor) in model.state_dict()) tensor.copy_(best[key]);
-            }
+            if (best is not null) optimizer.Load(best);
         }
         finally
         {
-            DisposeAll(best);
+            best?.Dispose();
             model.eval();
         }
         return reports;
@@ -134,11 +130,5 @@ public static class RewardModelTrainer
         int n = pairs.Count;
         var margin = tensor(pairs.Select(p => p.Margin).ToArray(), device: device);
         return (scores[..n], scores[n..], margin);
-    }
-
-    private static void DisposeAll(Dictionary<string, Tensor>? tensors)
-    {
-        if (tensors is null) return;
-        foreach (var t in tensors.Values) t.Dispose();
     }
 }

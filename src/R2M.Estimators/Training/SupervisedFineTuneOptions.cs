@@ -15,6 +15,11 @@ public sealed record SupervisedFineTuneOptions
     public double WeightDecay { get; init; }
     /// <summary>Gradient-norm clip (default 1).</summary>
     public double MaxGradNorm { get; init; } = 1.0;
+    /// <summary>
+    /// Compute precision of training (default None: float32). BFloat16 runs forward and backward in bf16 with float32
+    /// master weights and optimizer state, and hands back float32 weights (for GPUs with bf16 tensor cores).
+    /// </summary>
+    public R2M.MLNet.Training.MixedPrecision MixedPrecision { get; init; }
     /// <summary>Longest encoded prompt + response, in tokens (default 256).</summary>
     public int MaxLength { get; init; } = 256;
     /// <summary>HuggingFace folder of the policy to fine-tune; null trains a new policy from scratch (default).</summary>
@@ -47,5 +52,6 @@ public sealed record SupervisedFineTuneOptions
         OptionCheck.AtLeast(c + nameof(MaxLength), MaxLength, 3);
         OptionCheck.Defined(c + nameof(PolicySize), PolicySize);
         OptionCheck.InRange(c + nameof(ValidationFraction), ValidationFraction, 0, 1, maxExclusive: true);
+        OptionCheck.Defined(c + nameof(MixedPrecision), MixedPrecision);
     }
 }

@@ -1,6 +1,7 @@
 using R2M.MLNet.Modeling;
 using R2M.MLNet.Sequences;
 using R2M.MLNet.Tokenization;
+using R2M.MLNet.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -28,8 +29,8 @@ public static class SupervisedFineTuner
         var codec = new SequenceCodec(tokenizer);
         var trainSeqs = train.Select(p => codec.Encode(p.Prompt, p.Response, options.MaxLength)).ToArray();
         var random = new Random(options.Seed);
-        var parameters = model.parameters().ToList();
-        using var optimizer = optim.AdamW(parameters, lr: options.LearningRate, weight_decay: options.WeightDecay);
+        // Disposed last: with bf16 it hands the model back in float32 with the master weights.
+        using var optimizer = MasterWeightOptimizer.AdamW([model], options.MixedPrecision, options.LearningRate, options.WeightDecay);
         var reports = new List<SupervisedFineTuneReport>();
         for (int epoch = 1; epoch <= options.Epochs; epoch++)
         {
@@ -40,12 +41,11 @@ public static class SupervisedFineTuner
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 using var scope = NewDisposeScope();
-                optimizer.zero_grad();
+                optimizer.ZeroGrad();
                 var loss = ResponseLoss(model, codec.RightPad(batch.Select(i => trainSeqs[i]).ToList(), device));
                 double value = TrainingGuard.Finite(loss.item<float>(), "supervised fine-tuning", epoch, steps + 1, "loss");
                 loss.backward();
-                nn.utils.clip_grad_norm_(parameters, options.MaxGradNorm);
-                optimizer.step();
+                optimizer.Step(options.MaxGradNorm);
                 sum += value;
                 steps++;
             }

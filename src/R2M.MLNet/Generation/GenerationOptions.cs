@@ -1,3 +1,5 @@
+using TorchSharp;
+
 namespace R2M.MLNet.Generation;
 
 /// <summary>How <see cref="TextGenerator"/> samples continuations.</summary>
@@ -33,6 +35,22 @@ public sealed record GenerationOptions
     /// <summary>Also return the last-layer hidden states of every position (R2M's policy feedback).</summary>
     public bool ReturnHiddenStates { get; init; }
 
+    /// <summary>
+    /// Check whether every row has stopped once every this many tokens (each check copies one value from the
+    /// device and waits for it). Null (default) takes <see cref="DefaultStopCheckInterval"/> for the model's
+    /// device. The result does not depend on it: tokens generated after the last row stopped are trimmed.
+    /// </summary>
+    public int? StopCheckInterval { get; init; }
+
+    /// <summary>
+    /// The stop-check interval when <see cref="StopCheckInterval"/> is null: 1 on CPU, where a check costs
+    /// nothing, and 8 on CUDA, where it stalls the kernel queue once per token (at most 7 wasted tokens per batch).
+    /// </summary>
+    public static int DefaultStopCheckInterval(DeviceType device) => device == DeviceType.CUDA ? 8 : 1;
+
+    /// <summary>The stop-check interval that applies on <paramref name="device"/>.</summary>
+    public int StopCheckIntervalOn(DeviceType device) => StopCheckInterval ?? DefaultStopCheckInterval(device);
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid setting.</summary>
     public void Validate()
     {
@@ -40,5 +58,6 @@ public sealed record GenerationOptions
         if (Temperature < 0 || double.IsNaN(Temperature)) throw new ArgumentException($"GenerationOptions.Temperature must be >= 0, got {Temperature}.");
         if (TopK < 0) throw new ArgumentException($"GenerationOptions.TopK must be >= 0, got {TopK}.");
         if (!(TopP > 0 && TopP <= 1)) throw new ArgumentException($"GenerationOptions.TopP must be in (0, 1], got {TopP}.");
+        if (StopCheckInterval < 1) throw new ArgumentException($"GenerationOptions.StopCheckInterval must be at least 1, got {StopCheckInterval}.");
     }
 }

@@ -33,6 +33,10 @@ public static class TextGenerator
         var alive = ones(batch, ScalarType.Bool, device);                        // rows still generating
         using var cache = options.UseCache ? KvCache.Create(model.Config, batch, total, model.Body.TokenEmbeddingWeight.dtype, device) : null;
 
+        // Asking whether any row is alive copies a value to the host and waits for the device; on CUDA that is
+        // done every `interval` tokens, and the tokens generated after the last row stopped are trimmed below.
+        int interval = options.StopCheckIntervalOn(device.type);
+        int steps = 0;
         var input = sequences;
         for (int step = 0; step < options.MaxNewTokens; step++)
         {
@@ -54,16 +58,30 @@ public static class TextGenerator
             alive.MoveToOuterDisposeScope();
             logProbs.Add(logProb.MoveToOuterDisposeScope());
             input = next.unsqueeze(1).MoveToOuterDisposeScope();                 // (B, 1)
-            if (!alive.any().item<bool>()) break;
+            steps = step + 1;
+            if (steps % interval == 0 && !alive.any().item<bool>()) break;
+        }
+
+        // A column is kept while some row was still alive when it was sampled (alive only ever turns off), so
+        // the kept length is exactly where checking after every token would have stopped.
+        int kept = interval == 1 ? steps : (int)mask[.., promptLength..].any(0).sum().item<long>();
+        if (kept < steps)
+        {
+            sequences = sequences[.., ..(promptLength + kept)].contiguous();
+            mask = mask[.., ..(promptLength + kept)].contiguous();
+            logProbs.RemoveRange(kept, steps - kept);
         }
 
         Tensor? hiddenAll = null;
         if (options.ReturnHiddenStates)
         {
             // The last token was never fed back; one more (cached) pass gives its hidden state.
+            // After trimming, the step after the last kept token already computed its hidden state.
             hiddenAll = cache is null
                 ? model.ForwardHidden(sequences, mask)
-                : cat([.. hiddenParts, model.ForwardHidden(input, mask, cache: cache)], dim: 1); // (B, P+N, D)
+                : kept < steps
+                    ? cat(hiddenParts, dim: 1)[.., ..(promptLength + kept)].contiguous()
+                    : cat([.. hiddenParts, model.ForwardHidden(input, mask, cache: cache)], dim: 1); // (B, P+N, D)
         }
         var result = new GenerationResult(
             sequences.MoveToOuterDisposeScope(), mask.MoveToOuterDisposeScope(), promptLength,

@@ -45,18 +45,29 @@ public static class HfCheckpoint
         }
     }
 
-    /// <summary>Saves config.json and model.safetensors so that transformers loads the folder.</summary>
-    public static void Save(CausalLM model, string folder) =>
-        SaveModule(model, model.Config, model.Architecture, folder, numLabels: null);
+    /// <summary>
+    /// Saves config.json and model.safetensors so that transformers loads the folder. <paramref name="weights"/>, when
+    /// given, are written instead of the model's own (for example the float32 masters of bf16 training:
+    /// <see cref="Training.MasterWeightOptimizer.MasterWeights"/>); they must have the model's state-dict keys.
+    /// </summary>
+    public static void Save(CausalLM model, string folder, IReadOnlyDictionary<string, Tensor>? weights = null) =>
+        SaveModule(model, model.Config, model.Architecture, folder, numLabels: null, weights);
 
-    /// <summary>Saves a reward model so that transformers loads it as <c>*ForSequenceClassification</c>.</summary>
-    public static void Save(SequenceScoreModel model, string folder) =>
-        SaveModule(model, model.Config, model.Architecture, folder, model.NumLabels);
+    /// <summary>Saves a reward model so that transformers loads it as <c>*ForSequenceClassification</c>; <paramref name="weights"/> as above.</summary>
+    public static void Save(SequenceScoreModel model, string folder, IReadOnlyDictionary<string, Tensor>? weights = null) =>
+        SaveModule(model, model.Config, model.Architecture, folder, model.NumLabels, weights);
 
-    private static void SaveModule(nn.Module module, CausalLMConfig config, string architecture, string folder, int? numLabels)
+    private static void SaveModule(nn.Module module, CausalLMConfig config, string architecture, string folder, int? numLabels,
+        IReadOnlyDictionary<string, Tensor>? weights)
     {
         Directory.CreateDirectory(folder);
         var state = module.state_dict();
+        if (weights is not null)
+        {
+            if (!weights.Keys.ToHashSet().SetEquals(state.Keys))
+                throw new ArgumentException($"The weights to save have other keys than {architecture}'s state dict.", nameof(weights));
+            state = state.Keys.ToDictionary(k => k, k => weights[k]);
+        }
         Safetensors.Save(Path.Combine(folder, WeightsFile), state);
         HfConfig.Write(config, Path.Combine(folder, ConfigFile), architecture, numLabels);
     }

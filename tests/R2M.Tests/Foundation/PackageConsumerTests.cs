@@ -5,37 +5,25 @@ using R2M.Tests.Infrastructure;
 namespace R2M.Tests.Foundation;
 
 /// <summary>
-/// Packs both src projects, builds a separate consumer project against that folder feed (as a user who
-/// installs the packages would), and runs a tensor operation in it. This is the only proof that the
-/// buildTransitive target reaches package consumers.
+/// Projects that consume the packed packages from a folder feed, as a user who installs them would. The only
+/// proof that the buildTransitive targets reach package consumers, and that R2MLibTorch=none leaves libtorch out.
 /// </summary>
-public class PackageConsumerTests
+public class PackageConsumerTests(PackedFeed packed) : IClassFixture<PackedFeed>
 {
-    private const string CheckVersion = "0.1.0-consumercheck";
+    private const string Build = "-c Release -nodeReuse:false -p:UseSharedCompilation=false";
 
     [Fact]
     public void Consumer_of_the_packed_packages_builds_loads_libtorch_and_computes()
     {
-        using var work = new TempDir("r2m-consumer");
-        string repo = Path.Combine(work.Path, "repo");
-        CopyRepoSources(RepoPaths.Root, repo);
-        string feed = Path.Combine(work.Path, "feed");
-        TimeSpan limit = TimeSpan.FromMinutes(20); // a hang guard, not a speed limit
+        Directory.GetFiles(packed.Feed, "*.nupkg").Select(Path.GetFileName).Should().BeEquivalentTo(
+            [$"R2M.MLNet.{PackedFeed.CheckVersion}.nupkg", $"R2M.Estimators.{PackedFeed.CheckVersion}.nupkg"]);
+        string consumer = packed.WriteConsumer("default");
 
-        foreach (string project in new[] { "src/R2M.MLNet/R2M.MLNet.csproj", "src/R2M.Estimators/R2M.Estimators.csproj" })
-        {
-            var pack = ProcessRunner.Run("dotnet", $"pack {project} -c Release -p:Version={CheckVersion} -o \"{feed}\" -nodeReuse:false -p:UseSharedCompilation=false", repo, limit);
-            pack.ExitCode.Should().Be(0, pack.ToString());
-        }
-        Directory.GetFiles(feed, "*.nupkg").Select(Path.GetFileName).Should().BeEquivalentTo(
-            [$"R2M.MLNet.{CheckVersion}.nupkg", $"R2M.Estimators.{CheckVersion}.nupkg"]);
-
-        string consumer = Path.Combine(work.Path, "consumer");
-        WriteConsumer(consumer, feed, Path.Combine(work.Path, "packages"));
-        var run = ProcessRunner.Run("dotnet", "run -c Release -nodeReuse:false -p:UseSharedCompilation=false", consumer, limit);
+        var run = ProcessRunner.Run("dotnet", $"run {Build}", consumer, PackedFeed.Limit);
 
         run.ExitCode.Should().Be(0, run.ToString());
         run.Output.Should().Contain("consumer: sum of x·xᵀ = 155");
+        PackedFeed.RestoredLibraries(consumer).Should().Contain($"libtorch-cpu-linux-x64/{PackedFeed.LibTorchCpuVersion}");
         if (OperatingSystem.IsLinux())
         {
             string bridge = Directory.GetFiles(Path.Combine(consumer, "bin"), TorchRuntime.BridgeFileName, SearchOption.AllDirectories).Single();
@@ -43,62 +31,58 @@ public class PackageConsumerTests
         }
     }
 
-    private static void WriteConsumer(string dir, string feed, string packages)
+    [Fact]
+    public void Consumer_with_R2MLibTorch_none_and_the_prune_line_builds_without_restoring_libtorch_cpu()
     {
-        Directory.CreateDirectory(dir);
-        File.WriteAllText(Path.Combine(dir, "Consumer.csproj"), $"""
-            <Project Sdk="Microsoft.NET.Sdk">
-              <PropertyGroup>
-                <OutputType>Exe</OutputType>
-                <TargetFramework>net10.0</TargetFramework>
-                <Nullable>enable</Nullable>
-                <ImplicitUsings>enable</ImplicitUsings>
-              </PropertyGroup>
-              <ItemGroup>
-                <PackageReference Include="R2M.Estimators" Version="{CheckVersion}" />
-              </ItemGroup>
-            </Project>
+        string consumer = packed.WriteConsumer("none", $"""
+            <PropertyGroup><R2MLibTorch>none</R2MLibTorch></PropertyGroup>
+            <ItemGroup><PrunePackageReference Include="libtorch-cpu-linux-x64" Version="{PackedFeed.LibTorchCpuVersion}" /></ItemGroup>
             """);
-        // The packages restore into a folder of their own; everything else comes from the user's package
-        // folder as a fallback, so nothing is downloaded twice and the user's cache gets no check package.
-        File.WriteAllText(Path.Combine(dir, "nuget.config"), $"""
-            <?xml version="1.0" encoding="utf-8"?>
-            <configuration>
-              <config><add key="globalPackagesFolder" value="{packages}" /></config>
-              <packageSources><add key="r2m-check" value="{feed}" /></packageSources>
-              <fallbackPackageFolders><add key="user" value="{RepoPaths.NuGetPackagesRoot}" /></fallbackPackageFolders>
-            </configuration>
-            """);
-        File.WriteAllText(Path.Combine(dir, "Program.cs"), """
-            using Microsoft.ML;
-            using R2M.Estimators;
-            using static TorchSharp.torch;
 
-            new MLContext(seed: 1).R2M();
-            using var x = arange(1, 7, dtype: float32).reshape(2, 3);
-            // x·xᵀ = [[14, 32], [32, 77]]
-            Console.WriteLine($"consumer: sum of x·xᵀ = {x.matmul(x.t()).sum().item<float>()}");
-            """);
+        var build = ProcessRunner.Run("dotnet", $"build {Build}", consumer, PackedFeed.Limit);
+
+        build.ExitCode.Should().Be(0, build.ToString());
+        PackedFeed.RestoredLibraries(consumer).Should().Contain(l => l.StartsWith("TorchSharp/", StringComparison.Ordinal))
+            .And.NotContain(l => l.StartsWith("libtorch-cpu-linux-x64/", StringComparison.Ordinal));
+        string bin = Path.Combine(consumer, "bin");
+        Directory.GetFiles(bin, TorchRuntime.BridgeFileName, SearchOption.AllDirectories).Should().ContainSingle("TorchSharp's bridge still ships");
+        Directory.GetFiles(bin, "libtorch_cpu.so", SearchOption.AllDirectories).Should().BeEmpty("libtorch comes from elsewhere");
     }
 
-    private static void CopyRepoSources(string from, string to)
+    [Fact]
+    public void Consumer_that_sets_none_but_keeps_libtorch_cpu_fails_with_R2M002_naming_the_prune_line()
     {
-        Directory.CreateDirectory(to);
-        foreach (string file in new[] { "Directory.Build.props", "Directory.Build.targets", "Directory.Packages.props", "nuget.config", "README.md" })
-            File.Copy(Path.Combine(from, file), Path.Combine(to, file));
-        Directory.CreateDirectory(Path.Combine(to, "artifacts", "packages"));
-        CopyTree(Path.Combine(from, "src"), Path.Combine(to, "src"));
+        string consumer = packed.WriteConsumer("none-unpruned", "<PropertyGroup><R2MLibTorch>none</R2MLibTorch></PropertyGroup>");
+
+        var build = ProcessRunner.Run("dotnet", $"build {Build}", consumer, PackedFeed.Limit);
+
+        build.ExitCode.Should().NotBe(0);
+        build.Output.Should().Contain("error R2M002")
+            .And.Contain($"<PrunePackageReference Include=\"libtorch-cpu-linux-x64\" Version=\"{PackedFeed.LibTorchCpuVersion}\" />");
     }
 
-    private static void CopyTree(string from, string to)
+    [Fact]
+    public void Unknown_R2MLibTorch_value_fails_the_build_with_R2M001()
     {
-        Directory.CreateDirectory(to);
-        foreach (string file in Directory.GetFiles(from)) File.Copy(file, Path.Combine(to, Path.GetFileName(file)));
-        foreach (string dir in Directory.GetDirectories(from))
+        string consumer = packed.WriteConsumer("cuda", "<PropertyGroup><R2MLibTorch>cuda</R2MLibTorch></PropertyGroup>");
+
+        var build = ProcessRunner.Run("dotnet", $"build {Build}", consumer, PackedFeed.Limit);
+
+        build.ExitCode.Should().NotBe(0);
+        build.Output.Should().Contain("error R2M001").And.Contain("got 'cuda'");
+    }
+
+    [Fact]
+    public void Repository_restored_with_R2MLibTorch_none_has_no_libtorch_cpu_in_either_src_project()
+    {
+        var restore = ProcessRunner.Run("dotnet", "restore src/R2M.Estimators/R2M.Estimators.csproj -p:R2MLibTorch=none -nodeReuse:false",
+            packed.Repo, PackedFeed.Limit);
+
+        restore.ExitCode.Should().Be(0, restore.ToString());
+        foreach (string project in new[] { "src/R2M.MLNet", "src/R2M.Estimators" })
         {
-            string name = Path.GetFileName(dir);
-            if (name is "bin" or "obj") continue;
-            CopyTree(dir, Path.Combine(to, name));
+            PackedFeed.RestoredLibraries(Path.Combine(packed.Repo, project))
+                .Should().NotContain(l => l.StartsWith("libtorch-cpu-linux-x64/", StringComparison.Ordinal), project);
         }
     }
 }
