@@ -40,6 +40,7 @@ public sealed class PolicyOptimizationEstimator : IEstimator<R2MPolicyTransforme
         {
             using var trainer = new RlTrainer(policy, upstream.Reference, upstream.RewardModel, upstream.Tokenizer, prompts, options, feedback, aligner: aligner);
             var metrics = trainer.Train();
+            trainer.RestorePrecision();
             var artifacts = upstream with
             {
                 Device = device, Policy = policy, Feedback = feedback, Aligner = aligner, Omega = trainer.FinalOmega,

@@ -40,8 +40,8 @@ public sealed record AlignerVariant(RewardHead Head, bool Blends, PolicyFeedback
 
     /// <summary>
     /// Builds R2M's cross-attention and φ (φ a copy of the reward model's head) for <paramref name="policy"/> and
-    /// <paramref name="rewardModel"/>, on their device, under torch seed <paramref name="initSeed"/>. Both models
-    /// must share a device and a floating dtype; a mismatch names both.
+    /// <paramref name="rewardModel"/>, on their device, in the reward model's dtype (the policy's feedback is cast to
+    /// it), under torch seed <paramref name="initSeed"/>. Both models must share a device; a mismatch names both.
     /// </summary>
     public static PolicyFeedbackRewardHead Build(PolicyFeedbackOptions options, SequenceScoreModel rewardModel, CausalLM policy, long initSeed)
     {
@@ -49,8 +49,8 @@ public sealed record AlignerVariant(RewardHead Head, bool Blends, PolicyFeedback
         var policyWeight = policy.Body.TokenEmbeddingWeight;
         if (rmWeight.device.ToString() != policyWeight.device.ToString())
             throw new ArgumentException($"The reward model ({rewardModel.Architecture}, on {rmWeight.device}) and the policy ({policy.Architecture}, on {policyWeight.device}) must be on one device for the aligner.");
-        if (rmWeight.dtype != policyWeight.dtype)
-            throw new ArgumentException($"The reward model ({rewardModel.Architecture}, {rmWeight.dtype}) and the policy ({policy.Architecture}, {policyWeight.dtype}) must share a dtype for the aligner.");
+        if (!policyWeight.is_floating_point() || !rmWeight.is_floating_point())
+            throw new ArgumentException($"The reward model ({rewardModel.Architecture}, {rmWeight.dtype}) and the policy ({policy.Architecture}, {policyWeight.dtype}) must both hold floating-point weights for the aligner.");
         if (rmWeight.shape[1] != rewardModel.Config.HiddenSize)
             throw new ArgumentException($"The reward model's score head reads width {rmWeight.shape[1]} but its body is {rewardModel.Config.HiddenSize} wide.");
         manual_seed(initSeed);
@@ -63,6 +63,12 @@ public sealed record AlignerVariant(RewardHead Head, bool Blends, PolicyFeedback
     /// <summary>A copy of <paramref name="aligner"/> with its own weights (so a stage's aligner is never trained in place).</summary>
     public static PolicyFeedbackRewardHead Copy(PolicyFeedbackRewardHead aligner, PolicyFeedbackOptions options, SequenceScoreModel rewardModel, CausalLM policy)
     {
+        long readsPolicy = aligner.CrossAttention.state_dict()["wk.weight"].shape[1];
+        long readsRewardModel = aligner.Score.weight!.shape[1];
+        if (readsPolicy != policy.Config.HiddenSize || readsRewardModel != rewardModel.Config.HiddenSize)
+            throw new ArgumentException(
+                $"The aligner reads a policy {readsPolicy} wide and a reward model {readsRewardModel} wide, but the policy ({policy.Architecture}) is " +
+                $"{policy.Config.HiddenSize} wide and the reward model ({rewardModel.Architecture}) {rewardModel.Config.HiddenSize}: build it from these models.");
         var copy = new PolicyFeedbackRewardHead(rewardModel.Head, policy.Config.HiddenSize, options.Width);
         var dtype = aligner.Score.weight!.dtype;
         if (dtype != ScalarType.Float32) copy.to(dtype);

@@ -53,6 +53,11 @@ public sealed record PolicyOptimizationOptions
     public RewardNormalization RewardNormalization { get; init; } = RewardNormalization.None;
     /// <summary>Added to the score of a response that ended without EOS (null = off; e.g. −1).</summary>
     public double? MissingEosPenalty { get; init; }
+    /// <summary>
+    /// Precision of the policy's training (default none: float32). BFloat16 computes in bf16 with float32 master
+    /// weights and AdamW state; the policy comes back in float32 when training ends.
+    /// </summary>
+    public R2M.MLNet.Training.MixedPrecision MixedPrecision { get; init; }
     /// <summary>Seed: prompt order, sampling, noise; everything random follows from it and the step.</summary>
     public int Seed { get; init; } = 1;
 
@@ -98,6 +103,7 @@ public sealed record PolicyOptimizationOptions
         OptionCheck.Positive(c + nameof(KlHorizon), KlHorizon);
         OptionCheck.Positive(c + nameof(MaxGradNorm), MaxGradNorm);
         OptionCheck.Defined(c + nameof(RewardNormalization), RewardNormalization);
+        OptionCheck.Defined(c + nameof(MixedPrecision), MixedPrecision);
         if (MissingEosPenalty is double penalty && !double.IsFinite(penalty))
             throw new ArgumentOutOfRangeException(c + nameof(MissingEosPenalty), penalty, $"{c}{nameof(MissingEosPenalty)} must be finite or null; got {penalty}.");
     }

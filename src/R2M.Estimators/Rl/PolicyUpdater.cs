@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using R2M.Estimators.Training;
 using R2M.MLNet.Modeling;
+using R2M.MLNet.Training;
 using TorchSharp;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace R2M.Estimators.Rl;
@@ -12,8 +12,7 @@ namespace R2M.Estimators.Rl;
 /// per minibatch the clipped surrogate, the k3 KL term when the KL is in the loss, PPO's clipped value loss and
 /// the entropy bonus. The first epoch's minibatches are the collector's, in order, so its first ratio is 1.
 /// </summary>
-internal sealed class PolicyUpdater(CausalLM policy, ValueHead? valueHead, OptimizerHelper optimizer, IReadOnlyList<Parameter> parameters,
-    PolicyOptimizationOptions options)
+internal sealed class PolicyUpdater(CausalLM policy, ValueHead? valueHead, MasterWeightOptimizer optimizer, PolicyOptimizationOptions options)
 {
     public void Update(Rollout rollout, int step, double beta, Dictionary<string, double> metrics)
     {
@@ -39,7 +38,7 @@ internal sealed class PolicyUpdater(CausalLM policy, ValueHead? valueHead, Optim
             foreach (var rows in Rows(order, mask.device))
             {
                 using var minibatch = NewDisposeScope();
-                optimizer.zero_grad();
+                optimizer.ZeroGrad();
                 var m = mask[rows];
                 var (logp, hidden, _) = PolicyForward.Run(policy, rollout.Sequences[rows], rollout.AttentionMask[rows], rollout.PromptLength, options.Temperature);
                 var (policyLoss, ratio) = PolicyLoss.ClippedSurrogate(logp, rollout.OldLogProbs[rows], advantages[rows], m, options.ClipRange);
@@ -47,7 +46,7 @@ internal sealed class PolicyUpdater(CausalLM policy, ValueHead? valueHead, Optim
                 if (options.KlMode == KlMode.InLoss) loss = loss + beta * PolicyLoss.K3(logp, rollout.ReferenceLogProbs[rows], m);
                 if (valueHead is not null)
                 {
-                    var v = valueHead.forward(hidden[.., (rollout.PromptLength - 1)..^1]);         // (n, R)
+                    var v = valueHead.forward(hidden[.., (rollout.PromptLength - 1)..^1]).to_type(ScalarType.Float32); // (n, R)
                     var (valueLoss, clipFraction) = PolicyLoss.ClippedValue(v, rollout.OldValues![rows], returns![rows], m, options.ValueClipRange);
                     loss = loss + options.ValueCoefficient * valueLoss;
                     valueLossSum += valueLoss.item<float>();
@@ -61,8 +60,7 @@ internal sealed class PolicyUpdater(CausalLM policy, ValueHead? valueHead, Optim
                 }
                 RlChecks.Finite(loss, step, "policy loss");
                 loss.backward();
-                nn.utils.clip_grad_norm_(parameters, options.MaxGradNorm);
-                optimizer.step();
+                optimizer.Step(options.MaxGradNorm);
 
                 using (no_grad())
                 {

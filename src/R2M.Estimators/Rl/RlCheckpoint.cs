@@ -31,12 +31,12 @@ public static class RlCheckpoint
         try
         {
             Directory.CreateDirectory(temp);
-            HfCheckpoint.Save(trainer.Policy, Path.Combine(temp, "policy"));
+            HfCheckpoint.Save(trainer.Policy, Path.Combine(temp, "policy"), trainer.PolicyOptimizer.MasterWeights(trainer.Policy));
             HfCheckpoint.Save(trainer.Reference, Path.Combine(temp, "reference"));
             HfCheckpoint.Save(trainer.RewardModel, Path.Combine(temp, "reward_model"));
             if (trainer.Aligner is not null) Safetensors.Save(Path.Combine(temp, "aligner.safetensors"), trainer.Aligner.state_dict());
-            if (trainer.ValueHead is not null) Safetensors.Save(Path.Combine(temp, "value_head.safetensors"), trainer.ValueHead.state_dict());
-            SaveOptimizer(trainer.PolicyOptimizer, Path.Combine(temp, "policy_optimizer.bin"));
+            if (trainer.ValueHead is not null) Safetensors.Save(Path.Combine(temp, "value_head.safetensors"), trainer.PolicyOptimizer.MasterWeights(trainer.ValueHead));
+            SaveOptimizer(trainer.PolicyOptimizer.Optimizer, Path.Combine(temp, "policy_optimizer.bin"));
             if (trainer.AlignerOptimizer is not null) SaveOptimizer(trainer.AlignerOptimizer, Path.Combine(temp, "aligner_optimizer.bin"));
             var state = new JsonObject
             {
@@ -79,7 +79,7 @@ public static class RlCheckpoint
         var trainer = new RlTrainer(policy, reference, rewardModel, tokenizer, prompts, options with { GoldJudge = judge }, feedback, rewardTokenizer);
         if (trainer.Aligner is not null) LoadInto(trainer.Aligner, Path.Combine(folder, "aligner.safetensors"));
         if (trainer.ValueHead is not null) LoadInto(trainer.ValueHead, Path.Combine(folder, "value_head.safetensors"));
-        LoadOptimizer(trainer.PolicyOptimizer, Path.Combine(folder, "policy_optimizer.bin"));
+        LoadOptimizer(trainer.PolicyOptimizer.Optimizer, Path.Combine(folder, "policy_optimizer.bin"));
         if (trainer.AlignerOptimizer is not null) LoadOptimizer(trainer.AlignerOptimizer, Path.Combine(folder, "aligner_optimizer.bin"));
         trainer.Kl.Value = state["kl_coef"]!.GetValue<double>();
         trainer.Step = state["step"]!.GetValue<int>();

@@ -3,6 +3,7 @@ using R2M.MLNet.Modeling;
 using R2M.MLNet.Rewards;
 using R2M.MLNet.Sequences;
 using R2M.MLNet.Tokenization;
+using R2M.MLNet.Training;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -51,8 +52,8 @@ public sealed class RlTrainer : IDisposable
             ValueHead = new ValueHead(policy.Config.HiddenSize);
             ValueHead.to(policy.Body.TokenEmbeddingWeight.device);
         }
-        List<Parameter> policyParameters = [.. policy.parameters(), .. ValueHead?.parameters() ?? []];
-        PolicyOptimizer = optim.AdamW(policyParameters, lr: options.LearningRate, weight_decay: 0);
+        // With bf16 this converts the policy (and value head) and keeps float32 masters; Dispose hands them back.
+        PolicyOptimizer = MasterWeightOptimizer.AdamW(ValueHead is null ? [policy] : [policy, ValueHead], options.MixedPrecision, options.LearningRate, weightDecay: 0);
 
         ownsAligner = aligner is null;
         variant = AlignerVariant.For(feedback, rewardModel, policy, aligner, RlSeeds.Aligner(options.Seed), options.Seed);
@@ -64,7 +65,7 @@ public sealed class RlTrainer : IDisposable
         var codec = new SequenceCodec(tokenizer);
         Reward = new RewardFunction(rewardModel, rewardTokenizer ?? tokenizer, policy, tokenizer, variant.Head);
         collector = new RolloutCollector(rollouts ?? new InProcessRolloutBackend(policy, codec, options), policy, reference, ValueHead, Reward, options);
-        policyUpdater = new PolicyUpdater(policy, ValueHead, PolicyOptimizer, policyParameters, options);
+        policyUpdater = new PolicyUpdater(policy, ValueHead, PolicyOptimizer, options);
         alignerUpdater = new AlignerUpdater(Reward, AlignerOptimizer, feedback, variant.OrdersByGold, variant.Aligner?.Score, rewardModel.Head);
     }
 
@@ -91,7 +92,7 @@ public sealed class RlTrainer : IDisposable
     /// <summary>Index of the next prompt in the seeded prompt stream.</summary>
     public long DataCursor => schedule.Cursor(Step);
 
-    internal OptimizerHelper PolicyOptimizer { get; }
+    internal MasterWeightOptimizer PolicyOptimizer { get; }
     internal OptimizerHelper? AlignerOptimizer { get; }
 
     /// <summary>ω the reward uses at <paramref name="step"/>: the cosine schedule for blending variants, else 1.</summary>
@@ -162,6 +163,12 @@ public sealed class RlTrainer : IDisposable
 
     /// <summary>R2M's reward-model update on the step's own rollouts (no-op when the head trains nothing).</summary>
     public void UpdateAligner(Rollout rollout, Dictionary<string, double>? metrics = null) => alignerUpdater.Update(rollout, Step, metrics ?? []);
+
+    /// <summary>
+    /// Ends training in reduced precision: the policy (and value head) hold the float32 master weights again.
+    /// Nothing to do in float32; no step may follow.
+    /// </summary>
+    public void RestorePrecision() => PolicyOptimizer.Restore();
 
     /// <summary>
     /// The last completed step's pairs scored by the reward function as it stands now (after that step's updates,

@@ -41,7 +41,7 @@ internal sealed class RolloutCollector(IRolloutBackend backend, CausalLM policy,
             var (lp, h, ent) = PolicyForward.Run(policy, sequences[rows], attention[rows], p, options.Temperature);
             oldLogProbs.Add(lp);
             entropy.Add(ent);
-            if (valueHead is not null) values.Add(valueHead.forward(h[.., (p - 1)..^1]));
+            if (valueHead is not null) values.Add(valueHead.forward(h[.., (p - 1)..^1]).to_type(ScalarType.Float32));
         }
         var refWatch = Stopwatch.StartNew();
         foreach (var rows in batches)

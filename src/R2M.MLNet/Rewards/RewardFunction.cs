@@ -52,7 +52,8 @@ public sealed class RewardFunction
         if (!Head.UsesFeedback(omega)) return null;
         using var noGrad = no_grad();
         var batch = PolicyCodec.EncodeBatch(Pairs(prompts, responses), Policy.Config.MaxPositions, Policy.Body.TokenEmbeddingWeight.device);
-        return new PolicyFeedback(Policy.ForwardHidden(batch.Ids, batch.Mask), batch.Mask);  // (N, S, D_p), (N, S)
+        var hidden = Policy.ForwardHidden(batch.Ids, batch.Mask).to_type(RewardModel.Head.weight!.dtype); // (N, S, D_p) in the head's dtype
+        return new PolicyFeedback(hidden, batch.Mask);
     }
 
     /// <summary>Rewards (N) float32 through the head, with gradients to its trainable parameters.</summary>
