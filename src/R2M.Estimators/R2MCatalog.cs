@@ -84,33 +84,73 @@ public sealed class R2MCatalog
 
     /// <summary>
     /// Saves a fitted R2M pipeline (a fitted chain, its loader, or one stage) as one ML.NET model zip: ML.NET's
-    /// graph, the weights, configs, tokenizer and a manifest with SHA-256 hashes. Written atomically.
+    /// graph, the weights, configs, tokenizer and a manifest with SHA-256 hashes. Written atomically. A chain that
+    /// also holds other ML.NET transformers (before the first R2M stage or after the last) is saved whole, those
+    /// transformers by ML.NET's own serialisation; load it with <see cref="LoadModel(string, out DataViewSchema)"/>.
+    /// The chain's R2M stages are saved as the one servable model of the last of them. A transformer that cannot
+    /// be saved is refused with its position and type, and nothing is written.
     /// </summary>
-    public void SaveModel(ITransformer model, string path)
+    public void SaveModel(ITransformer model, string path) => SaveModel(model, null, path);
+
+    /// <summary>
+    /// <see cref="SaveModel(ITransformer, string)"/> with the schema of the data the model reads, saved with it as
+    /// <c>mlContext.Model.Save</c> does (null: a Prompt column when the chain starts with an R2M stage, else none).
+    /// </summary>
+    public void SaveModel(ITransformer model, DataViewSchema? inputSchema, string path)
     {
-        var stage = LastStage(model) ?? throw new ArgumentException(
-            "This model holds no fitted R2M stage; SaveModel saves pipelines built from mlContext.R2M() stages.", nameof(model));
-        SaveModel(stage is R2MPolicyTransformer policy ? policy.Model : stage.Artifacts.ToServingModel(), path);
+        ArgumentNullException.ThrowIfNull(model);
+        var leaves = R2MChainGraph.Flatten(model);
+        var (graph, stage, _) = R2MChainGraph.Plan(Context, leaves);
+        if (inputSchema is null && leaves[0] is R2MStageTransformer) inputSchema = R2MGraphMapping.Create(Context).InputSchema;
+        Write(stage is R2MPolicyTransformer policy ? policy.Model : stage.Artifacts.ToServingModel(), graph, inputSchema, path);
     }
 
     /// <summary>Saves a servable model (policy, tokenizer, reward model, aligner) as an R2M model zip.</summary>
     public void SaveModel(R2M.MLNet.Serving.R2MModel model, string path)
     {
-        using var graph = new MemoryStream();
         var (standIn, schema) = R2MGraphMapping.Create(Context);
-        Context.Model.Save(standIn, schema, graph);
-        R2MModelArchive.Save(model, graph.ToArray(), path);
+        Write(model, standIn, schema, path);
     }
 
     /// <summary>Saves a pipeline fitted from a <see cref="PreferenceLoader(PreferenceLoaderOptions)"/> chain.</summary>
     public void SaveModel<TLast>(CompositeDataLoader<IMultiStreamSource, TLast> model, string path) where TLast : class, ITransformer =>
         SaveModel(model.Transformer, path);
 
+    private void Write(R2M.MLNet.Serving.R2MModel model, ITransformer graph, DataViewSchema? inputSchema, string path)
+    {
+        using var graphZip = new MemoryStream();
+        Context.Model.Save(graph, inputSchema, graphZip);
+        R2MModelArchive.Save(model, graphZip.ToArray(), path);
+    }
+
     /// <summary>
     /// Loads a model zip written by <see cref="SaveModel(ITransformer, string)"/> after verifying its manifest;
-    /// the result generates and scores exactly as the saved model did.
+    /// the result generates and scores exactly as the saved model did. A zip that holds a chain with other ML.NET
+    /// transformers is refused here (it would lose them): load it with <see cref="LoadModel(string, out DataViewSchema)"/>.
     /// </summary>
     public R2MPolicyTransformer LoadModel(string path)
+    {
+        var loaded = LoadModel(path, out _);
+        if (loaded is R2MPolicyTransformer r2m) return r2m;
+        var leaves = R2MChainGraph.Flatten(loaded);
+        foreach (var disposable in leaves.OfType<IDisposable>()) disposable.Dispose();
+        throw new InvalidOperationException(
+            $"{path} holds a chain of {leaves.Count} transformers ({string.Join(", ", leaves.Select(t => t.GetType().Name.Split('`')[0]))}); " +
+            "LoadModel(path) returns an R2M model alone and would drop the others. Load the whole chain with LoadModel(path, out DataViewSchema inputSchema).");
+    }
+
+    /// <summary>
+    /// Loads a model zip as <c>mlContext.Model.Load</c> would, with the R2M weights: the R2M model alone (an
+    /// <see cref="R2MPolicyTransformer"/>) or the whole saved chain, with the same columns and values as before
+    /// saving; <paramref name="inputSchema"/> is the schema saved with it.
+    /// </summary>
+    public ITransformer LoadModel(string path, out DataViewSchema inputSchema)
+    {
+        var entries = R2MModelArchive.ReadVerified(path);
+        return R2MChainGraph.Restore(Context, entries, () => LoadPolicy(path), out inputSchema);
+    }
+
+    private R2MPolicyTransformer LoadPolicy(string path)
     {
         var model = R2MModelArchive.Load(path, Device);
         var artifacts = new R2MArtifacts
@@ -121,13 +161,6 @@ public sealed class R2MCatalog
         };
         return new R2MPolicyTransformer(Context, artifacts, model);
     }
-
-    private static R2MStageTransformer? LastStage(ITransformer model) => model switch
-    {
-        R2MStageTransformer stage => stage,
-        IEnumerable<ITransformer> chain => chain.Select(LastStage).LastOrDefault(s => s is not null),
-        _ => null,
-    };
 }
 
 /// <summary>Extension methods that expose R2M on <see cref="MLContext"/>.</summary>
