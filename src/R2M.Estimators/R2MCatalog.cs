@@ -83,6 +83,21 @@ public sealed class R2MCatalog
         Ppo(new PolicyOptimizationOptions { Algorithm = algorithm, Steps = steps, SamplesPerPrompt = samplesPerPrompt });
 
     /// <summary>
+    /// Evaluates a reward model on preference pairs, as <c>mlContext.BinaryClassification.Evaluate</c> evaluates a
+    /// classifier: pass the view an R2M model's <c>Transform</c> returns for Prompt, Chosen and Rejected columns
+    /// (<c>r2m.EvaluateRewardModel(model.Transform(pairs))</c>). The metrics are those of the trainer's validation.
+    /// </summary>
+    /// <param name="data">Scored pairs: a chosen and a rejected reward column (Single), optionally a margin column.</param>
+    /// <param name="chosenRewardColumnName">The reward of prompt + chosen response.</param>
+    /// <param name="rejectedRewardColumnName">The reward of prompt + rejected response.</param>
+    public PreferenceMetrics EvaluateRewardModel(IDataView data, string chosenRewardColumnName = Columns.ChosenReward,
+        string rejectedRewardColumnName = Columns.RejectedReward) =>
+        EvaluateRewardModel(data, new RewardModelEvaluationOptions { ChosenRewardColumnName = chosenRewardColumnName, RejectedRewardColumnName = rejectedRewardColumnName });
+
+    /// <summary>Evaluates a reward model on scored preference pairs; column names from <paramref name="options"/>.</summary>
+    public PreferenceMetrics EvaluateRewardModel(IDataView data, RewardModelEvaluationOptions options) => RewardModelEvaluation.Evaluate(data, options);
+
+    /// <summary>
     /// Saves a fitted R2M pipeline (a fitted chain, its loader, or one stage) as one ML.NET model zip: ML.NET's
     /// graph, the weights, configs, tokenizer and a manifest with SHA-256 hashes. Written atomically. A chain that
     /// also holds other ML.NET transformers (before the first R2M stage or after the last) is saved whole, those
