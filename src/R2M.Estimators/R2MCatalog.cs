@@ -109,14 +109,19 @@ public sealed class R2MCatalog
 
     /// <summary>
     /// <see cref="SaveModel(ITransformer, string)"/> with the schema of the data the model reads, saved with it as
-    /// <c>mlContext.Model.Save</c> does (null: a Prompt column when the chain starts with an R2M stage, else none).
+    /// <c>mlContext.Model.Save</c> does. Null means a Prompt column, and is refused when the chain starts with
+    /// another transformer (pass the schema of the data that transformer reads).
     /// </summary>
     public void SaveModel(ITransformer model, DataViewSchema? inputSchema, string path)
     {
         ArgumentNullException.ThrowIfNull(model);
         var leaves = R2MChainGraph.Flatten(model);
         var (graph, stage, _) = R2MChainGraph.Plan(Context, leaves);
-        if (inputSchema is null && leaves[0] is R2MStageTransformer) inputSchema = R2MGraphMapping.Create(Context).InputSchema;
+        if (inputSchema is null && leaves[0] is not R2MStageTransformer)
+            throw new ArgumentException(
+                $"The chain starts with {leaves[0].GetType().Name.Split('`')[0]}, which reads columns of its own: pass the schema of the data it reads, " +
+                "SaveModel(model, data.Schema, path), so that LoadModel(path, out inputSchema) can return it.", nameof(inputSchema));
+        inputSchema ??= R2MGraphMapping.Create(Context).InputSchema;
         Write(stage is R2MPolicyTransformer policy ? policy.Model : stage.Artifacts.ToServingModel(), graph, inputSchema, path);
     }
 

@@ -9,11 +9,13 @@ namespace R2M.Estimators.Pipeline;
 /// policy) and Reward (scored by the reward model with policy feedback); for Prompt + Response it adds Reward;
 /// for Prompt, Chosen and Rejected it also adds ChosenReward and RejectedReward (the same reward), which
 /// <c>mlContext.R2M().EvaluateRewardModel</c> reads. Generation and scoring run in batches when a column is first
-/// read. Dispose releases the weights.
+/// read. Dispose releases the weights; so does disposing a PredictionEngine made from it with ML.NET's default
+/// <c>PredictionEngineOptions.OwnsTransformer = true</c> (set it to false for engines that share one model).
 /// </summary>
 public sealed class R2MPolicyTransformer : R2MStageTransformer, IDisposable
 {
     private const int BatchSize = 16;
+    private bool disposed;
 
     internal R2MPolicyTransformer(MLContext context, R2MArtifacts artifacts, R2MGenerationDefaults generation)
         : this(context, artifacts, artifacts.ToServingModel(generation)) { }
@@ -24,11 +26,11 @@ public sealed class R2MPolicyTransformer : R2MStageTransformer, IDisposable
     public R2MModel Model { get; }
 
     /// <summary>Generates responses for prompts directly.</summary>
-    public IReadOnlyList<string> Generate(IReadOnlyList<string> prompts) => Batched(prompts.Count, (s, n) => Model.Generate(prompts.Skip(s).Take(n).ToList()));
+    public IReadOnlyList<string> Generate(IReadOnlyList<string> prompts) => ThrowIfDisposed().Batched(prompts.Count, (s, n) => Model.Generate(prompts.Skip(s).Take(n).ToList()));
 
     /// <summary>Scores (prompt, response) pairs directly.</summary>
     public float[] Score(IReadOnlyList<string> prompts, IReadOnlyList<string> responses) =>
-        [.. Batched(prompts.Count, (s, n) => Model.Score(prompts.Skip(s).Take(n).ToList(), responses.Skip(s).Take(n).ToList()))];
+        [.. ThrowIfDisposed().Batched(prompts.Count, (s, n) => Model.Score(prompts.Skip(s).Take(n).ToList(), responses.Skip(s).Take(n).ToList()))];
 
     /// <inheritdoc />
     public override string StageName => "Ppo";
@@ -70,7 +72,13 @@ public sealed class R2MPolicyTransformer : R2MStageTransformer, IDisposable
     private float[] ScoreColumn(IDataView view, string role, string column) =>
         Score(Columns.ReadText(view, "prompt", Columns.Prompt), Columns.ReadText(view, role, column));
 
-    private static List<T> Batched<T>(int count, Func<int, int, IEnumerable<T>> run)
+    private R2MPolicyTransformer ThrowIfDisposed() => disposed
+        ? throw new ObjectDisposedException(nameof(R2MPolicyTransformer),
+            "This R2M model was disposed, with its weights. A PredictionEngine made from it with ML.NET's default options owns it and disposes it " +
+            "with itself: create engines that share a model with new PredictionEngineOptions { OwnsTransformer = false }.")
+        : this;
+
+    private List<T> Batched<T>(int count, Func<int, int, IEnumerable<T>> run)
     {
         var all = new List<T>(count);
         for (int start = 0; start < count; start += BatchSize) all.AddRange(run(start, Math.Min(BatchSize, count - start)));
@@ -78,5 +86,10 @@ public sealed class R2MPolicyTransformer : R2MStageTransformer, IDisposable
     }
 
     /// <inheritdoc />
-    public void Dispose() => Model.Dispose();
+    public void Dispose()
+    {
+        if (disposed) return;
+        disposed = true;
+        Model.Dispose();
+    }
 }

@@ -119,4 +119,54 @@ public class ChainModelZipTests
         save.Should().Throw<InvalidOperationException>().WithMessage("*transformer 0 (Ppo) and transformer 1 (Ppo) are two different R2M models*");
         File.Exists(path).Should().BeFalse();
     }
+
+    [Fact]
+    public void Chain_starting_with_another_transformer_is_refused_without_the_schema_of_the_data_it_reads()
+    {
+        using var dir = new TempDir();
+        var ml = new MLContext(seed: 1);
+        using var r2mModel = TinyModel(dir, ml, seed: 4);
+        var questions = ml.Data.LoadFromEnumerable(Prompts.Select(p => new QuestionRow { Question = p }));
+        var copy = ml.Transforms.CopyColumns(Columns.Prompt, "Question").Fit(questions);
+        string path = dir.File("chain.zip");
+
+        Action save = () => ml.R2M().SaveModel(new TransformerChain<ITransformer>(copy, r2mModel), path);
+
+        save.Should().Throw<ArgumentException>().WithMessage("The chain starts with ColumnCopyingTransformer*SaveModel(model, data.Schema, path)*");
+        File.Exists(path).Should().BeFalse();
+    }
+
+    [Fact]
+    public void Chain_with_a_transformer_between_r2m_stages_is_refused_naming_it()
+    {
+        using var dir = new TempDir();
+        var ml = new MLContext(seed: 1);
+        using var r2mModel = TinyModel(dir, ml, seed: 3);
+        var featurize = ml.Transforms.Text.FeaturizeText("F", Columns.Response).Fit(r2mModel.Transform(PipelineFixture.Prompts(ml, Prompts)));
+        string path = dir.File("chain.zip");
+
+        Action save = () => ml.R2M().SaveModel(new TransformerChain<ITransformer>(r2mModel, featurize, r2mModel), path);
+
+        save.Should().Throw<InvalidOperationException>().WithMessage("SaveModel cannot save this chain: transformer 1 (*) stands between R2M stages*");
+        File.Exists(path).Should().BeFalse();
+    }
+
+    [Fact]
+    public void Bare_mlnet_load_of_a_saved_chain_fails_on_first_use_naming_LoadModel()
+    {
+        using var dir = new TempDir();
+        var ml = new MLContext(seed: 1);
+        using var r2mModel = TinyModel(dir, ml, seed: 3);
+        var data = PipelineFixture.Prompts(ml, Prompts);
+        var featurize = ml.Transforms.Text.FeaturizeText("F", Columns.Response).Fit(r2mModel.Transform(data));
+        string path = dir.File("chain.zip");
+        ml.R2M().SaveModel(new TransformerChain<ITransformer>(r2mModel, featurize), path);
+
+        var bare = ml.Model.Load(path, out _);
+        Action use = () => bare.Transform(data).Preview();
+
+        use.Should().Throw<Exception>().Where(e => Messages(e).Contains("LoadModel(path, out inputSchema)"));
+    }
+
+    private static string Messages(Exception e) => e.Message + (e.InnerException is null ? "" : " / " + Messages(e.InnerException));
 }

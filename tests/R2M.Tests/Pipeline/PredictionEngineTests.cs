@@ -56,6 +56,42 @@ public class PredictionEngineTests
         firstAgain.Reward.Should().Be(first.Reward);
     }
 
+    [Fact]
+    public void Prediction_engines_on_four_threads_over_one_loaded_model_give_the_single_thread_answers()
+    {
+        using var dir = new TempDir();
+        string path = dir.File("model.zip");
+        TinyModelZip.Save(path, seed: 9, maxNewTokens: 4);
+        var ml = new MLContext(seed: 1);
+        using var model = ml.R2M().LoadModel(path);
+        var expected = model.Generate(Prompts);
+
+        var answers = Enumerable.Range(0, 4).AsParallel().WithDegreeOfParallelism(4).Select(t =>
+        {
+            // One engine per thread, sharing the model: ML.NET's default would dispose it with the first engine.
+            using var engine = ml.Model.CreatePredictionEngine<R2MGraphInput, R2MGraphOutput>(model, new PredictionEngineOptions { OwnsTransformer = false });
+            return Enumerable.Range(0, 3).SelectMany(_ => Prompts.Select(p => engine.Predict(new R2MGraphInput { Prompt = p }).Response)).ToList();
+        }).ToList();
+
+        answers.Should().AllSatisfy(a => a.Should().Equal([.. expected, .. expected, .. expected]));
+    }
+
+    [Fact]
+    public void Disposing_an_engine_made_with_mlnet_defaults_disposes_the_model_and_later_use_says_so()
+    {
+        using var dir = new TempDir();
+        string path = dir.File("model.zip");
+        TinyModelZip.Save(path, seed: 9, maxNewTokens: 4);
+        var ml = new MLContext(seed: 1);
+        using var model = ml.R2M().LoadModel(path);
+
+        using (var owning = ml.Model.CreatePredictionEngine<R2MGraphInput, R2MGraphOutput>(model))
+            owning.Predict(new R2MGraphInput { Prompt = Prompts[0] });
+        Action use = () => model.Generate([Prompts[0]]);
+
+        use.Should().Throw<ObjectDisposedException>().WithMessage("*PredictionEngine*OwnsTransformer = false*");
+    }
+
     private static void PredictionsMatchTransform(MLContext ml, ITransformer model)
     {
         var batch = model.Transform(PipelineFixture.Prompts(ml, Prompts));

@@ -63,8 +63,9 @@ public class ReadmeExampleTests
         using var loaded = r2m.LoadModel(zip);
         var prompts = ml.Data.LoadFromEnumerable(new[] { new R2MGraphInput { Prompt = "list 3 colors:" } });
 
-        // One prediction: ML.NET's PredictionEngine (one per thread, as ML.NET says); the same values as Transform
-        using var engine = ml.Model.CreatePredictionEngine<R2MGraphInput, R2MGraphOutput>(loaded);
+        // One prediction: ML.NET's PredictionEngine (one per thread, as ML.NET says); the same values as Transform.
+        // OwnsTransformer = false: ML.NET's default would dispose the model (and its weights) with the engine.
+        using var engine = ml.Model.CreatePredictionEngine<R2MGraphInput, R2MGraphOutput>(loaded, new PredictionEngineOptions { OwnsTransformer = false });
         R2MGraphOutput one = engine.Predict(new R2MGraphInput { Prompt = "list 3 colors:" });    // .Response, .Reward
 
         // Many rows: Transform (batched, the fast path) and CreateEnumerable
