@@ -117,12 +117,8 @@ public sealed class R2MCatalog
         ArgumentNullException.ThrowIfNull(model);
         var leaves = R2MChainGraph.Flatten(model);
         var (graph, stage, _) = R2MChainGraph.Plan(Context, leaves);
-        if (inputSchema is null && leaves[0] is not R2MStageTransformer)
-            throw new ArgumentException(
-                $"The chain starts with {leaves[0].GetType().Name.Split('`')[0]}, which reads columns of its own: pass the schema of the data it reads, " +
-                "SaveModel(model, data.Schema, path), so that LoadModel(path, out inputSchema) can return it.", nameof(inputSchema));
-        inputSchema ??= R2MGraphMapping.Create(Context).InputSchema;
-        Write(stage is R2MPolicyTransformer policy ? policy.Model : stage.Artifacts.ToServingModel(), graph, inputSchema, path);
+        var schema = R2MChainGraph.InputSchema(Context, leaves, inputSchema);
+        Write(stage is R2MPolicyTransformer policy ? policy.Model : stage.Artifacts.ToServingModel(), graph, schema, path);
     }
 
     /// <summary>Saves a servable model (policy, tokenizer, reward model, aligner) as an R2M model zip.</summary>
@@ -136,7 +132,7 @@ public sealed class R2MCatalog
     public void SaveModel<TLast>(CompositeDataLoader<IMultiStreamSource, TLast> model, string path) where TLast : class, ITransformer =>
         SaveModel(model.Transformer, path);
 
-    private void Write(R2M.MLNet.Serving.R2MModel model, ITransformer graph, DataViewSchema? inputSchema, string path)
+    private void Write(R2M.MLNet.Serving.R2MModel model, ITransformer graph, DataViewSchema inputSchema, string path)
     {
         using var graphZip = new MemoryStream();
         Context.Model.Save(graph, inputSchema, graphZip);
@@ -151,12 +147,7 @@ public sealed class R2MCatalog
     public R2MPolicyTransformer LoadModel(string path)
     {
         var loaded = LoadModel(path, out _);
-        if (loaded is R2MPolicyTransformer r2m) return r2m;
-        var leaves = R2MChainGraph.Flatten(loaded);
-        foreach (var disposable in leaves.OfType<IDisposable>()) disposable.Dispose();
-        throw new InvalidOperationException(
-            $"{path} holds a chain of {leaves.Count} transformers ({string.Join(", ", leaves.Select(t => t.GetType().Name.Split('`')[0]))}); " +
-            "LoadModel(path) returns an R2M model alone and would drop the others. Load the whole chain with LoadModel(path, out DataViewSchema inputSchema).");
+        return loaded as R2MPolicyTransformer ?? throw R2MChainGraph.ChainRefused(path, loaded);
     }
 
     /// <summary>

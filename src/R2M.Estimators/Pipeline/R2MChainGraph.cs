@@ -73,6 +73,29 @@ internal static class R2MChainGraph
     }
 
     /// <summary>
+    /// The input schema saved with the graph: the one given, else a Prompt column when the chain starts with an R2M
+    /// stage. A chain that starts with another transformer needs it given.
+    /// </summary>
+    public static DataViewSchema InputSchema(MLContext context, IReadOnlyList<ITransformer> leaves, DataViewSchema? given)
+    {
+        if (given is not null) return given;
+        if (leaves[0] is R2MStageTransformer) return R2MGraphMapping.Create(context).InputSchema;
+        throw new ArgumentException(
+            $"The chain starts with {Describe(leaves[0])}, which reads columns of its own: pass the schema of the data it reads, " +
+            "SaveModel(model, data.Schema, path), so that LoadModel(path, out inputSchema) can return it.", "inputSchema");
+    }
+
+    /// <summary>Disposes a loaded chain and says why <c>LoadModel(path)</c> does not return it.</summary>
+    public static InvalidOperationException ChainRefused(string path, ITransformer loaded)
+    {
+        var leaves = Flatten(loaded);
+        foreach (var disposable in leaves.OfType<IDisposable>()) disposable.Dispose();
+        return new InvalidOperationException(
+            $"{path} holds a chain of {leaves.Count} transformers ({string.Join(", ", leaves.Select(Describe))}); LoadModel(path) returns an " +
+            "R2M model alone and would drop the others. Load the whole chain with LoadModel(path, out DataViewSchema inputSchema).");
+    }
+
+    /// <summary>
     /// ML.NET's model from the graph entries of a verified R2M zip (its entries outside <c>r2m/</c>), with the R2M
     /// model <paramref name="loadR2M"/> gives in place of the stand-in. A lone stand-in gives that model itself.
     /// </summary>
