@@ -83,34 +83,85 @@ public sealed class R2MCatalog
         Ppo(new PolicyOptimizationOptions { Algorithm = algorithm, Steps = steps, SamplesPerPrompt = samplesPerPrompt });
 
     /// <summary>
-    /// Saves a fitted R2M pipeline (a fitted chain, its loader, or one stage) as one ML.NET model zip: ML.NET's
-    /// graph, the weights, configs, tokenizer and a manifest with SHA-256 hashes. Written atomically.
+    /// Evaluates a reward model on preference pairs, as <c>mlContext.BinaryClassification.Evaluate</c> evaluates a
+    /// classifier: pass the view an R2M model's <c>Transform</c> returns for Prompt, Chosen and Rejected columns
+    /// (<c>r2m.EvaluateRewardModel(model.Transform(pairs))</c>). The metrics are those of the trainer's validation.
     /// </summary>
-    public void SaveModel(ITransformer model, string path)
+    /// <param name="data">Scored pairs: a chosen and a rejected reward column (Single), optionally a margin column.</param>
+    /// <param name="chosenRewardColumnName">The reward of prompt + chosen response.</param>
+    /// <param name="rejectedRewardColumnName">The reward of prompt + rejected response.</param>
+    public PreferenceMetrics EvaluateRewardModel(IDataView data, string chosenRewardColumnName = Columns.ChosenReward,
+        string rejectedRewardColumnName = Columns.RejectedReward) =>
+        EvaluateRewardModel(data, new RewardModelEvaluationOptions { ChosenRewardColumnName = chosenRewardColumnName, RejectedRewardColumnName = rejectedRewardColumnName });
+
+    /// <summary>Evaluates a reward model on scored preference pairs; column names from <paramref name="options"/>.</summary>
+    public PreferenceMetrics EvaluateRewardModel(IDataView data, RewardModelEvaluationOptions options) => RewardModelEvaluation.Evaluate(data, options);
+
+    /// <summary>
+    /// Saves a fitted R2M pipeline (a fitted chain, its loader, or one stage) as one ML.NET model zip: ML.NET's
+    /// graph, the weights, configs, tokenizer and a manifest with SHA-256 hashes. Written atomically. A chain that
+    /// also holds other ML.NET transformers (before the first R2M stage or after the last) is saved whole, those
+    /// transformers by ML.NET's own serialisation; load it with <see cref="LoadModel(string, out DataViewSchema)"/>.
+    /// The chain's R2M stages are saved as the one servable model of the last of them. A transformer that cannot
+    /// be saved is refused with its position and type, and nothing is written.
+    /// </summary>
+    public void SaveModel(ITransformer model, string path) => SaveModel(model, null, path);
+
+    /// <summary>
+    /// <see cref="SaveModel(ITransformer, string)"/> with the schema of the data the model reads, saved with it as
+    /// <c>mlContext.Model.Save</c> does. Null means a Prompt column, and is refused when the chain starts with
+    /// another transformer (pass the schema of the data that transformer reads).
+    /// </summary>
+    public void SaveModel(ITransformer model, DataViewSchema? inputSchema, string path)
     {
-        var stage = LastStage(model) ?? throw new ArgumentException(
-            "This model holds no fitted R2M stage; SaveModel saves pipelines built from mlContext.R2M() stages.", nameof(model));
-        SaveModel(stage is R2MPolicyTransformer policy ? policy.Model : stage.Artifacts.ToServingModel(), path);
+        ArgumentNullException.ThrowIfNull(model);
+        var leaves = R2MChainGraph.Flatten(model);
+        var (graph, stage, _) = R2MChainGraph.Plan(Context, leaves);
+        var schema = R2MChainGraph.InputSchema(Context, leaves, inputSchema);
+        Write(stage is R2MPolicyTransformer policy ? policy.Model : stage.Artifacts.ToServingModel(), graph, schema, path);
     }
 
     /// <summary>Saves a servable model (policy, tokenizer, reward model, aligner) as an R2M model zip.</summary>
     public void SaveModel(R2M.MLNet.Serving.R2MModel model, string path)
     {
-        using var graph = new MemoryStream();
         var (standIn, schema) = R2MGraphMapping.Create(Context);
-        Context.Model.Save(standIn, schema, graph);
-        R2MModelArchive.Save(model, graph.ToArray(), path);
+        Write(model, standIn, schema, path);
     }
 
     /// <summary>Saves a pipeline fitted from a <see cref="PreferenceLoader(PreferenceLoaderOptions)"/> chain.</summary>
     public void SaveModel<TLast>(CompositeDataLoader<IMultiStreamSource, TLast> model, string path) where TLast : class, ITransformer =>
         SaveModel(model.Transformer, path);
 
+    private void Write(R2M.MLNet.Serving.R2MModel model, ITransformer graph, DataViewSchema inputSchema, string path)
+    {
+        using var graphZip = new MemoryStream();
+        Context.Model.Save(graph, inputSchema, graphZip);
+        R2MModelArchive.Save(model, graphZip.ToArray(), path);
+    }
+
     /// <summary>
     /// Loads a model zip written by <see cref="SaveModel(ITransformer, string)"/> after verifying its manifest;
-    /// the result generates and scores exactly as the saved model did.
+    /// the result generates and scores exactly as the saved model did. A zip that holds a chain with other ML.NET
+    /// transformers is refused here (it would lose them): load it with <see cref="LoadModel(string, out DataViewSchema)"/>.
     /// </summary>
     public R2MPolicyTransformer LoadModel(string path)
+    {
+        var loaded = LoadModel(path, out _);
+        return loaded as R2MPolicyTransformer ?? throw R2MChainGraph.ChainRefused(path, loaded);
+    }
+
+    /// <summary>
+    /// Loads a model zip as <c>mlContext.Model.Load</c> would, with the R2M weights: the R2M model alone (an
+    /// <see cref="R2MPolicyTransformer"/>) or the whole saved chain, with the same columns and values as before
+    /// saving; <paramref name="inputSchema"/> is the schema saved with it.
+    /// </summary>
+    public ITransformer LoadModel(string path, out DataViewSchema inputSchema)
+    {
+        var entries = R2MModelArchive.ReadVerified(path);
+        return R2MChainGraph.Restore(Context, entries, () => LoadPolicy(path), out inputSchema);
+    }
+
+    private R2MPolicyTransformer LoadPolicy(string path)
     {
         var model = R2MModelArchive.Load(path, Device);
         var artifacts = new R2MArtifacts
@@ -121,13 +172,6 @@ public sealed class R2MCatalog
         };
         return new R2MPolicyTransformer(Context, artifacts, model);
     }
-
-    private static R2MStageTransformer? LastStage(ITransformer model) => model switch
-    {
-        R2MStageTransformer stage => stage,
-        IEnumerable<ITransformer> chain => chain.Select(LastStage).LastOrDefault(s => s is not null),
-        _ => null,
-    };
 }
 
 /// <summary>Extension methods that expose R2M on <see cref="MLContext"/>.</summary>

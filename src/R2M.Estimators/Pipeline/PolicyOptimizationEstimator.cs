@@ -60,8 +60,11 @@ public sealed class PolicyOptimizationEstimator : IEstimator<R2MPolicyTransforme
     public SchemaShape GetOutputSchema(SchemaShape inputSchema)
     {
         Columns.RequireText(inputSchema, "prompt", Columns.Prompt);
+        var shape = Columns.HasText(inputSchema, Columns.Chosen) && Columns.HasText(inputSchema, Columns.Rejected)
+            ? SchemaRows.Shape<SchemaRows.Pair, SchemaRows.PairRewards>(context, inputSchema)
+            : inputSchema;
         return Columns.HasText(inputSchema, Columns.Response)
-            ? SchemaRows.Shape<SchemaRows.PromptResponse, SchemaRows.RewardOnly>(context, inputSchema)
-            : SchemaRows.Shape<R2MGraphInput, R2MGraphOutput>(context, inputSchema);
+            ? SchemaRows.Shape<SchemaRows.PromptResponse, SchemaRows.RewardOnly>(context, shape)
+            : SchemaRows.Shape<R2MGraphInput, R2MGraphOutput>(context, shape);
     }
 }

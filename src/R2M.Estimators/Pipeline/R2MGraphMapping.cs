@@ -32,7 +32,8 @@ public sealed class R2MGraphMapping : CustomMappingFactory<R2MGraphInput, R2MGra
 
     /// <summary>The message of the failure on first use after a bare Model.Load.</summary>
     public const string BareLoadMessage =
-        "This R2M model was restored by mlContext.Model.Load, which cannot read its weights. Load it with mlContext.R2M().LoadModel(path) instead.";
+        "This R2M model was restored by mlContext.Model.Load, which cannot read its weights. Load it with mlContext.R2M().LoadModel(path) instead " +
+        "(LoadModel(path, out inputSchema) when the zip also holds other ML.NET transformers).";
 
     /// <inheritdoc />
     public override Action<R2MGraphInput, R2MGraphOutput> GetMapping() => Fail;

@@ -6,7 +6,9 @@ namespace R2M.Estimators.Pipeline;
 /// <summary>
 /// Base of every fitted R2M stage: it hands its <see cref="Artifacts"/> to the next stage through the view it
 /// returns, appends its columns lazily, and saves into an ML.NET model as R2M's graph stand-in (use
-/// <c>mlContext.R2M().SaveModel</c> to save the weights too).
+/// <c>mlContext.R2M().SaveModel</c> to save the weights too). It is also a row-to-row mapper, so
+/// <c>mlContext.Model.CreatePredictionEngine</c> works on it: one input row gives one row of appended values,
+/// computed as <see cref="Transform"/> computes them (batched <see cref="Transform"/> stays the fast path for many rows).
 /// </summary>
 public abstract class R2MStageTransformer : ITransformer
 {
@@ -23,7 +25,7 @@ public abstract class R2MStageTransformer : ITransformer
     public R2MArtifacts Artifacts { get; }
 
     /// <inheritdoc />
-    public bool IsRowToRowMapper => false;
+    public bool IsRowToRowMapper => true;
 
     /// <inheritdoc />
     public DataViewSchema GetOutputSchema(DataViewSchema inputSchema) =>
@@ -44,9 +46,15 @@ public abstract class R2MStageTransformer : ITransformer
     /// <summary>The columns this stage appends for an input of <paramref name="inputSchema"/>, and how to compute them.</summary>
     private protected abstract IReadOnlyList<(string Name, DataViewType Type, Func<IDataView, Array> Compute)> Appended(DataViewSchema inputSchema);
 
+    /// <summary>Same as <see cref="Appended"/>, for the row mapper.</summary>
+    internal IReadOnlyList<(string Name, DataViewType Type, Func<IDataView, Array> Compute)> AppendedColumns(DataViewSchema inputSchema) => Appended(inputSchema);
+
     /// <inheritdoc />
-    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) =>
-        throw new NotSupportedException("R2M stages generate and score in batches; use Transform.");
+    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema)
+    {
+        ArgumentNullException.ThrowIfNull(inputSchema);
+        return new R2MRowMapper(this, inputSchema);
+    }
 
     void ICanSaveModel.Save(ModelSaveContext ctx) => R2MGraphMapping.Create(Context).StandIn.Save(ctx);
 }

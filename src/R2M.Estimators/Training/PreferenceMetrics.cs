@@ -6,7 +6,9 @@ public sealed record CalibrationBin(double Low, double High, int Count, double M
 /// <summary>
 /// How well a reward model orders held-out preference pairs. Calibration treats σ(r_c − r_r) as a forecast:
 /// each pair's confidence is max(p, 1 − p), correct when p &gt; ½; the expected calibration error is
-/// Σ_bins (n_bin / N)·|accuracy_bin − confidence_bin| over 10 equal-width bins of [½, 1].
+/// Σ_bins (n_bin / N)·|accuracy_bin − confidence_bin| over 10 equal-width bins of [½, 1]. <see cref="From"/> is the
+/// one computation behind the trainer's validation (<see cref="RewardModelTrainer.Evaluate"/>) and
+/// <c>mlContext.R2M().EvaluateRewardModel</c>.
 /// </summary>
 public sealed record PreferenceMetrics(int Count, double Accuracy, double MeanMargin, double Loss,
     double ExpectedCalibrationError, IReadOnlyList<CalibrationBin> Bins)

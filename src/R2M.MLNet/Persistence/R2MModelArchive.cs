@@ -11,7 +11,8 @@ using static TorchSharp.torch;
 namespace R2M.MLNet.Persistence;
 
 /// <summary>
-/// The R2M model zip: ML.NET's own model entries (its graph) plus R2M's entries under <c>r2m/</c>:
+/// The R2M model zip: ML.NET's own model entries (its graph: R2M's stand-in, or a chain of it and other ML.NET
+/// transformers saved by ML.NET, hashed in the manifest like every entry) plus R2M's entries under <c>r2m/</c>:
 /// <code>
 /// r2m/manifest.json                  format name, format version, SHA-256 of every other entry
 /// r2m/model.json                     ω, generation defaults, aligner width, tokenizer kind
