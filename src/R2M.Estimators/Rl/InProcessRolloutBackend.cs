@@ -13,7 +13,7 @@ public sealed class InProcessRolloutBackend(CausalLM policy, SequenceCodec codec
     {
         using var noGrad = no_grad();
         Device device = policy.Body.TokenEmbeddingWeight.device;
-        int maxPrompt = Math.Max(1, policy.Config.MaxPositions - options.MaxNewTokens);
+        int maxPrompt = codec.PromptBudget(policy.Config.MaxPositions, options.MaxNewTokens);
         var (ids, mask) = codec.EncodePrompts(prompts, maxPrompt, device);
         using var generated = TextGenerator.Generate(policy, ids, mask, new GenerationOptions
         {

@@ -31,6 +31,12 @@ public sealed class SequenceCodec
     /// <summary>Ids of BOS (when the tokenizer has one) before the prompt.</summary>
     private int BosCount => Tokenizer.BosId is null ? 0 : 1;
 
+    /// <summary>
+    /// How many tokens a generation prompt may take in a model of <paramref name="maxPositions"/> positions that
+    /// generates up to <paramref name="maxNewTokens"/>: the rest, but never less than [BOS] and one prompt token.
+    /// </summary>
+    public int PromptBudget(int maxPositions, int maxNewTokens) => Math.Max(BosCount + 1, maxPositions - maxNewTokens);
+
     /// <summary>[BOS] prompt in at most <paramref name="maxLength"/> tokens, prompt cut from the left.</summary>
     public int[] EncodePrompt(string prompt, int maxLength)
     {

@@ -64,7 +64,7 @@ public sealed class R2MModel : IDisposable
         if (prompts.Count == 0) return [];
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        int maxPrompt = Math.Max(1, Policy.Config.MaxPositions - Generation.MaxNewTokens);
+        int maxPrompt = Codec.PromptBudget(Policy.Config.MaxPositions, Generation.MaxNewTokens);
         var (batch, mask) = Codec.EncodePrompts(prompts, maxPrompt, Device);
         using var result = TextGenerator.Generate(Policy, batch, mask, new GenerationOptions
         {
