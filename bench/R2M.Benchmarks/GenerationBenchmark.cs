@@ -111,9 +111,5 @@ internal static class GenerationBenchmark
         return 0;
     }
 
-    private static double PeakRss()
-    {
-        string? line = File.Exists("/proc/self/status") ? File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal)) : null;
-        return line is null ? double.NaN : Math.Round(double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024.0, 1);
-    }
+    private static double PeakRss() => Math.Round(Measure.PeakRssMiB(), 1);
 }

@@ -33,4 +33,21 @@ internal static class Measure
             return "unknown CPU";
         }
     }
+
+    /// <summary>
+    /// A "Key: value kB" line of /proc/self/status in MiB (NaN where absent). The value is split on any
+    /// whitespace: with 8 digits the kernel leaves a tab and no space after the colon.
+    /// </summary>
+    public static double ProcStatusMiB(string key)
+    {
+        const string status = "/proc/self/status";
+        if (!File.Exists(status)) return double.NaN;
+        string? line = File.ReadLines(status).FirstOrDefault(l => l.StartsWith(key + ":", StringComparison.Ordinal));
+        if (line is null) return double.NaN;
+        var parts = line[(key.Length + 1)..].Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+        return double.Parse(parts[0], System.Globalization.CultureInfo.InvariantCulture) / 1024.0;
+    }
+
+    /// <summary>Peak resident set size (VmHWM) in MiB.</summary>
+    public static double PeakRssMiB() => ProcStatusMiB("VmHWM");
 }

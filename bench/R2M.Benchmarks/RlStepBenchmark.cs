@@ -122,9 +122,5 @@ internal static class RlStepBenchmark
         return (JsonObject)JsonNode.Parse(output.Trim().Split('\n')[^1])!;
     }
 
-    private static double PeakRssMiB()
-    {
-        string? line = File.Exists("/proc/self/status") ? File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal)) : null;
-        return line is null ? double.NaN : double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024.0;
-    }
+    private static double PeakRssMiB() => Measure.PeakRssMiB();
 }

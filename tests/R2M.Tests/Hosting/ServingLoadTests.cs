@@ -75,6 +75,6 @@ public class ServingLoadTests(ITestOutputHelper output)
         const string status = "/proc/self/status";
         if (!File.Exists(status)) return 0;
         string? line = File.ReadLines(status).FirstOrDefault(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
-        return line is null ? 0 : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) * 1024;
+        return line is null ? 0 : long.Parse(line["VmRSS:".Length..].Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)[0]) * 1024; // tab, no space, with 8 digits
     }
 }
