@@ -26,7 +26,7 @@ internal sealed class AddedTokenSplitter
             if (token.SingleWord) sb.Append(@"(?!\w)");
             if (token.RStrip) sb.Append(@"\s*");
         }
-        _regex = new Regex(sb.ToString(), RegexOptions.Compiled | RegexOptions.CultureInvariant);
+        _regex = new Regex(sb.ToString(), RegexOptions.CultureInvariant);
     }
 
     /// <summary>A splitter for <paramref name="tokens"/>, or null when there are none.</summary>

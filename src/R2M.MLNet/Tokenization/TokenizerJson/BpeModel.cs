@@ -21,6 +21,7 @@ internal sealed class BpeModel
     private readonly Dictionary<long, long> _merges; // (left << 32 | right) -> (rank << 32 | merged id)
     private readonly int[] _byteFallbackIds;
     private readonly ConcurrentDictionary<string, int[]> _cache = new(StringComparer.Ordinal);
+    private int _cacheCount; // ConcurrentDictionary.Count takes every lock: too slow to ask per word
 
     public BpeModel(Dictionary<string, int> vocab, Dictionary<long, long> merges, BpeOptionsRead options)
     {
@@ -56,8 +57,19 @@ internal sealed class BpeModel
         }
         int first = output.Count;
         EncodeUncached(word, output);
-        if (word.Length <= MaxCachedWordLength && _cache.Count < CacheCapacity)
-            _cache.TryAdd(word, output.GetRange(first, output.Count - first).ToArray());
+        if (word.Length <= MaxCachedWordLength && Volatile.Read(ref _cacheCount) < CacheCapacity
+            && _cache.TryAdd(word, output.GetRange(first, output.Count - first).ToArray()))
+        {
+            Interlocked.Increment(ref _cacheCount);
+        }
+    }
+
+    /// <summary>Appends the ids of <paramref name="word"/> without consulting or filling the cache.</summary>
+    public void EncodeWord(string word, List<int> output)
+    {
+        if (word.Length == 0) return;
+        if (Options.IgnoreMerges && _vocab.TryGetValue(word, out int whole)) output.Add(whole);
+        else EncodeUncached(word, output);
     }
 
     private void EncodeUncached(string word, List<int> output)

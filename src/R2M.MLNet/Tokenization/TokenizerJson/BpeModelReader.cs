@@ -32,7 +32,7 @@ internal static class BpeModelReader
             vocab[entry.Name] = JsonRead.Int(entry.Value, $"{vocabPath}[\"{Shorten(entry.Name)}\"]");
         }
 
-        var merges = new Dictionary<long, long>();
+        var merges = new Dictionary<long, long>(PairKeyComparer.Instance);
         if (JsonRead.Optional(model, "merges") is { } mergesJson)
         {
             string mergesPath = JsonRead.Path(path, "merges");

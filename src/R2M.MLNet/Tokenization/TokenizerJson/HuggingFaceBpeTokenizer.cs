@@ -18,6 +18,7 @@ public sealed class HuggingFaceBpeTokenizer : Tokenizer
 {
     private readonly TextNormalizer? _normalizer;
     private readonly PreTokenizerStep? _preTokenizer;
+    private readonly RegexWordPath? _fastPath;
     private readonly BpeModel _model;
     private readonly AddedTokenSplitter? _rawAdded;
     private readonly AddedTokenSplitter? _normalizedAdded;
@@ -38,6 +39,7 @@ public sealed class HuggingFaceBpeTokenizer : Tokenizer
         AddSpecialTokens = addSpecialTokens;
         _rawAdded = AddedTokenSplitter.Create(addedTokens.Where(t => !t.Normalized));
         _normalizedAdded = AddedTokenSplitter.Create(addedTokens.Where(t => t.Normalized));
+        _fastPath = RegexWordPath.TryCreate(preTokenizer, model);
         _specialIds = addedTokens.Where(t => t.Special).Select(t => t.Id).ToHashSet();
 
         int maxId = Math.Max(model.Vocabulary.Count == 0 ? -1 : model.Vocabulary.Values.Max(),
@@ -192,6 +194,11 @@ public sealed class HuggingFaceBpeTokenizer : Tokenizer
                     continue;
                 }
                 if (part.Text.Length == 0) continue;
+                if (preTokenize && _fastPath is not null)
+                {
+                    EncodeFast(part, text.Length, ids, tokens);
+                    continue;
+                }
                 pieces.Clear();
                 pieces.Add(new Piece(part.Text, part.Offset));
                 List<Piece> words = pieces;
@@ -216,6 +223,23 @@ public sealed class HuggingFaceBpeTokenizer : Tokenizer
         {
             ids.Add(id);
             tokens?.Add(new EncodedToken(id, IdToToken(id) ?? "", new Range(Math.Min(offset, text.Length), Math.Min(offset + length, text.Length))));
+        }
+    }
+
+    private void EncodeFast(TextSegment part, int textLength, List<int> ids, List<EncodedToken>? tokens)
+    {
+        if (tokens is null)
+        {
+            _fastPath!.Encode(part.Text, ids, spans: null);
+            return;
+        }
+        var spans = new List<(int Start, int Length, int FirstId)>();
+        _fastPath!.Encode(part.Text, ids, spans);
+        for (int w = 0; w < spans.Count; w++)
+        {
+            int end = w + 1 < spans.Count ? spans[w + 1].FirstId : ids.Count;
+            int start = Math.Min(part.Offset + spans[w].Start, textLength), stop = Math.Min(part.Offset + spans[w].Start + spans[w].Length, textLength);
+            for (int k = spans[w].FirstId; k < end; k++) tokens.Add(new EncodedToken(ids[k], IdToToken(ids[k]) ?? "", new Range(start, stop)));
         }
     }
 }

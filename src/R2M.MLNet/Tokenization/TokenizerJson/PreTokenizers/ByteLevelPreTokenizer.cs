@@ -12,6 +12,12 @@ internal sealed class ByteLevelPreTokenizer(bool addPrefixSpace, bool useRegex) 
     private static readonly Lazy<SplitPreTokenizer> Gpt2Split =
         new(() => new SplitPreTokenizer(TextPattern.FromRegex(Gpt2Pattern, "ByteLevel"), SplitBehavior.Isolated, invert: false));
 
+    /// <summary>True when this step only rewrites each piece into the byte alphabet (no prefix space, no split).</summary>
+    public bool OnlyMapsBytes => !addPrefixSpace && !useRegex;
+
+    /// <summary>The GPT-2 split regex when this step splits with it and adds no prefix space; else null.</summary>
+    public System.Text.RegularExpressions.Regex? SplitRegex => !addPrefixSpace && useRegex ? Gpt2Split.Value.IsolatedRegex : null;
+
     public override void Split(Piece piece, List<Piece> output)
     {
         if (addPrefixSpace && !piece.Text.StartsWith(' ')) piece = piece with { Text = " " + piece.Text };

@@ -3,6 +3,8 @@ namespace R2M.MLNet.Tokenization.TokenizerJson;
 /// <summary><c>Sequence</c>: each pre-tokenizer applied to every piece the previous one produced.</summary>
 internal sealed class SequencePreTokenizer(IReadOnlyList<PreTokenizerStep> steps) : PreTokenizerStep
 {
+    public IReadOnlyList<PreTokenizerStep> Steps => steps;
+
     public override void Split(Piece piece, List<Piece> output) => SplitAll([piece], output);
 
     public override void SplitAll(List<Piece> input, List<Piece> output)

@@ -5,6 +5,9 @@ internal sealed class SplitPreTokenizer(TextPattern pattern, SplitBehavior behav
 {
     [ThreadStatic] private static List<(int, int)>? t_matches;
 
+    /// <summary>The regex when this split keeps every match and the text between as pieces (the common case); else null.</summary>
+    public System.Text.RegularExpressions.Regex? IsolatedRegex => behavior == SplitBehavior.Isolated && !invert ? pattern.Regex : null;
+
     public override void Split(Piece piece, List<Piece> output)
     {
         var matches = t_matches ??= new List<(int, int)>();
