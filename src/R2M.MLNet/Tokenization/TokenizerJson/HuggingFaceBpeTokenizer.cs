@@ -38,7 +38,7 @@ public sealed class HuggingFaceBpeTokenizer : Tokenizer
         AddedTokens = addedTokens;
         AddSpecialTokens = addSpecialTokens;
         _rawAdded = AddedTokenSplitter.Create(addedTokens.Where(t => !t.Normalized));
-        _normalizedAdded = AddedTokenSplitter.Create(addedTokens.Where(t => t.Normalized));
+        _normalizedAdded = AddedTokenSplitter.Create(addedTokens.Where(t => t.Normalized), normalizer is null ? null : normalizer.Normalize);
         _fastPath = RegexWordPath.TryCreate(preTokenizer, model);
         _specialIds = addedTokens.Where(t => t.Special).Select(t => t.Id).ToHashSet();
 
