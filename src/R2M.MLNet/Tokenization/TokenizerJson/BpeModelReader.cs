@@ -8,6 +8,8 @@ namespace R2M.MLNet.Tokenization.TokenizerJson;
 /// </summary>
 internal static class BpeModelReader
 {
+    // Runs once per load over up to millions of entries: compiled fully optimized at once rather than tiered.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static BpeModel Read(JsonElement model, string path, TokenizerJsonLimits limits)
     {
         if (JsonRead.Optional(model, "dropout") is { } dropout && !(dropout.ValueKind == JsonValueKind.Number && dropout.GetDouble() == 0))
@@ -29,7 +31,9 @@ internal static class BpeModelReader
                 throw new TokenizerJsonException(vocabPath, $"has more than {limits.MaxVocabularySize:N0} entries (TokenizerJsonLimits.MaxVocabularySize)");
             if (entry.Name.Length > limits.MaxStringLength)
                 throw new TokenizerJsonException(vocabPath, $"a token is {entry.Name.Length} characters long; the limit is {limits.MaxStringLength}");
-            vocab[entry.Name] = JsonRead.Int(entry.Value, $"{vocabPath}[\"{Shorten(entry.Name)}\"]");
+            if (entry.Value.ValueKind != JsonValueKind.Number || !entry.Value.TryGetInt32(out int id) || id < 0)
+                throw new TokenizerJsonException($"{vocabPath}[\"{Shorten(entry.Name)}\"]", $"expected an integer ≥ 0, found {entry.Value.GetRawText()}");
+            vocab[entry.Name] = id;
         }
 
         var merges = new Dictionary<long, long>(PairKeyComparer.Instance);
@@ -47,17 +51,16 @@ internal static class BpeModelReader
             Span<char> buffer = stackalloc char[2 * limits.MaxStringLength];
             foreach (JsonElement merge in mergesJson.EnumerateArray())
             {
-                string mergePath = $"{mergesPath}[{rank}]";
-                (string left, string right) = ReadPair(merge, mergePath);
+                (string left, string right) = ReadPair(merge, mergesPath, rank);
                 if (right.Length < prefixLength)
-                    throw new TokenizerJsonException(mergePath, $"\"{right}\" is shorter than the continuing_subword_prefix");
+                    throw new TokenizerJsonException($"{mergesPath}[{rank}]", $"\"{right}\" is shorter than the continuing_subword_prefix");
                 if (!vocab.TryGetValue(left, out int leftId) || !vocab.TryGetValue(right, out int rightId))
-                    throw new TokenizerJsonException(mergePath, $"\"{Shorten(vocab.ContainsKey(left) ? right : left)}\" is not in model.vocab");
+                    throw new TokenizerJsonException($"{mergesPath}[{rank}]", $"\"{Shorten(vocab.ContainsKey(left) ? right : left)}\" is not in model.vocab");
                 left.AsSpan().CopyTo(buffer);
                 right.AsSpan(prefixLength).CopyTo(buffer[left.Length..]);
                 ReadOnlySpan<char> mergedText = buffer[..(left.Length + right.Length - prefixLength)];
                 if (!lookup.TryGetValue(mergedText, out int mergedId))
-                    throw new TokenizerJsonException(mergePath, $"the merged token \"{Shorten(mergedText.ToString())}\" is not in model.vocab");
+                    throw new TokenizerJsonException($"{mergesPath}[{rank}]", $"the merged token \"{Shorten(mergedText.ToString())}\" is not in model.vocab");
                 merges[((long)leftId << 32) | (uint)rightId] = ((long)rank << 32) | (uint)mergedId;
                 rank++;
             }
@@ -65,14 +68,14 @@ internal static class BpeModelReader
         return new BpeModel(vocab, merges, options);
     }
 
-    private static (string Left, string Right) ReadPair(JsonElement merge, string path)
+    private static (string Left, string Right) ReadPair(JsonElement merge, string mergesPath, int rank)
     {
         if (merge.ValueKind == JsonValueKind.String)
         {
             string line = merge.GetString()!;
             int space = line.IndexOf(' ', StringComparison.Ordinal);
             if (space <= 0 || space == line.Length - 1 || line.IndexOf(' ', space + 1) >= 0)
-                throw new TokenizerJsonException(path, $"expected \"left right\" (two tokens, one space), found \"{Shorten(line)}\"");
+                throw new TokenizerJsonException($"{mergesPath}[{rank}]", $"expected \"left right\" (two tokens, one space), found \"{Shorten(line)}\"");
             return (line[..space], line[(space + 1)..]);
         }
         if (merge.ValueKind == JsonValueKind.Array && merge.GetArrayLength() == 2
@@ -80,7 +83,7 @@ internal static class BpeModelReader
         {
             return (merge[0].GetString()!, merge[1].GetString()!);
         }
-        throw new TokenizerJsonException(path, $"expected \"left right\" or [\"left\", \"right\"], found {Shorten(merge.GetRawText())}");
+        throw new TokenizerJsonException($"{mergesPath}[{rank}]", $"expected \"left right\" or [\"left\", \"right\"], found {Shorten(merge.GetRawText())}");
     }
 
     private static string Shorten(string s) => s.Length <= 40 ? s : s[..40] + "…";
