@@ -79,7 +79,9 @@ internal sealed class HuggingFaceTokenizerFiles
 
         string? pattern = null;
         bool hasModel = false;
-        if (ReadJson(folder, TokenizerJson) is { ValueKind: JsonValueKind.Object } tokenizerJson)
+        // tokenizer.json can be tens of MB: read what is needed here without keeping a copy of the document.
+        using JsonDocument? tokenizerDocument = ParseJson(folder, TokenizerJson);
+        if (tokenizerDocument?.RootElement is { ValueKind: JsonValueKind.Object } tokenizerJson)
         {
             if (tokenizerJson.TryGetProperty("added_tokens", out JsonElement list) && list.ValueKind == JsonValueKind.Array)
             {
@@ -168,6 +170,12 @@ internal sealed class HuggingFaceTokenizerFiles
 
     private static JsonElement? ReadJson(string folder, string name)
     {
+        using JsonDocument? document = ParseJson(folder, name);
+        return document?.RootElement.Clone();
+    }
+
+    private static JsonDocument? ParseJson(string folder, string name)
+    {
         string path = Path.Combine(folder, name);
         if (!File.Exists(path)) return null;
         long limit = name == TokenizerJson ? R2M.MLNet.Tokenization.TokenizerJson.TokenizerJsonLimits.Default.MaxFileBytes : MaxSideFileBytes;
@@ -176,8 +184,7 @@ internal sealed class HuggingFaceTokenizerFiles
         try
         {
             using FileStream stream = File.OpenRead(path);
-            using JsonDocument document = JsonDocument.Parse(stream, new JsonDocumentOptions { AllowTrailingCommas = true });
-            return document.RootElement.Clone();
+            return JsonDocument.Parse(stream, new JsonDocumentOptions { AllowTrailingCommas = true });
         }
         catch (Exception e) when (e is JsonException or IOException or UnauthorizedAccessException)
         {
