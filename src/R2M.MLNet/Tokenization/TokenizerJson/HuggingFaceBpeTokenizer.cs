@@ -112,7 +112,10 @@ public sealed class HuggingFaceBpeTokenizer : Tokenizer
     /// <inheritdoc />
     public override string Decode(IEnumerable<int> ids) => Decode(ids, skipSpecialTokens: false);
 
-    /// <inheritdoc />
+    /// <summary>
+    /// Decodes into <paramref name="destination"/>: all of the ids when the text fits, otherwise nothing
+    /// (<see cref="OperationStatus.DestinationTooSmall"/> with nothing consumed; a byte-level token may hold part of a character).
+    /// </summary>
     public override OperationStatus Decode(IEnumerable<int> ids, Span<char> destination, out int idsConsumed, out int charsWritten)
     {
         var list = ids as IReadOnlyList<int> ?? ids.ToList();
