@@ -12,6 +12,8 @@ var commands = new Dictionary<string, Func<BenchArgs, int>>(StringComparer.Ordin
     ["rlstep-one"] = RlStepBenchmark.RunOne,
     ["reward-model"] = RewardModelBenchmark.Run,
     ["selfcheck"] = SelfCheck.Run,
+    ["tokenizer-check"] = TokenizerCheck.Run,
+    ["tokenize"] = TokenizeBenchmark.Run,
 };
 if (args.Length == 0 || !commands.TryGetValue(args[0], out var command))
 {
@@ -19,8 +21,10 @@ if (args.Length == 0 || !commands.TryGetValue(args[0], out var command))
     Console.Error.WriteLine("  generation: --family llama|gpt2 --dtype float32|bf16 --batch 16 --new-tokens 128 --prompt 32 --layers 4 --d 256 --heads 8 --vocab 259 --repeats 3 --device cpu");
     Console.Error.WriteLine("  selfcheck:  --device cuda --golden <shared/golden>");
     Console.Error.WriteLine("  rlstep:     --size Small --prompts 8 --k 4 --new-tokens 32 --steps 10 --warmup 10 --rounds 3 --device cpu");
+    Console.Error.WriteLine("  tokenize:   --tokenizers <shared/tokenizers> --mb 10");
+    Console.Error.WriteLine("  tokenizer-check: --folder <tokenizer folder> --golden <golden.json>");
     Console.Error.WriteLine("  reward-model: --data <file> --size Small --epochs 3 --max-length 256 --lr-e5 30");
     return 2;
 }
-TorchRuntime.EnsureLoaded();
+if (args[0] is not ("tokenizer-check" or "tokenize")) TorchRuntime.EnsureLoaded(); // the tokenizer commands need no libtorch
 return command(BenchArgs.Parse(args[1..]));

@@ -28,21 +28,22 @@ internal static class MainJob
         var r2m = ml.R2M();
         Console.WriteLine($"R2M for .NET main job: {(args.Data is null ? "embedded task" : args.Data)}, {args.Algorithm} + R2M, {steps} steps, device {r2m.Device}, output {Path.GetFullPath(args.Out)}");
 
-        // 1. Data: the embedded task (with its gold judge) or the user's preference file.
+        // 1. Data: the embedded task (with its gold judge) or the user's preference file; prompts in the model's chat format.
+        var chat = ChatPrompts.ForModel(args.Model);
         EmbeddedTaskData? task = null;
         IDataView sftData, preferences;
         IReadOnlyList<string> evalPrompts;
         if (args.Data is null)
         {
             task = EmbeddedTaskData.Create(args.Seed, new EmbeddedTaskOptions { SftPairs = settings.SftPairs, PreferencePairs = settings.PreferencePairs });
-            sftData = ml.Data.LoadFromEnumerable(task.SftTrain.Select(p => new PromptResponse { Prompt = p.Prompt, Response = p.Response }));
-            preferences = PreferenceDataView.ToDataView(ml, task.PreferenceTrain);
-            evalPrompts = task.EvalPrompts;
+            sftData = ml.Data.LoadFromEnumerable(task.SftTrain.Select(p => new PromptResponse { Prompt = chat.Apply(p.Prompt), Response = p.Response }));
+            preferences = PreferenceDataView.ToDataView(ml, task.PreferenceTrain.Select(p => p with { Prompt = chat.Apply(p.Prompt) }).ToList());
+            evalPrompts = task.EvalPrompts.Select(chat.Apply).ToList();
             Console.WriteLine($"embedded task: {task.TrainPrompts.Count} training and {task.EvalPrompts.Count} evaluation prompts, {task.SftTrain.Count} SFT pairs, {task.PreferenceTrain.Count} preference pairs (25% label noise, length bias); see docs/embedded-task.md");
         }
         else
         {
-            var loaded = PreferenceDataLoader.Load(args.Data, new PreferenceLoaderOptions { SkipInvalid = true });
+            var loaded = PreferenceDataLoader.Load(args.Data, new PreferenceLoaderOptions { SkipInvalid = true, ChatFormat = chat.LoaderFormat });
             Console.WriteLine($"{args.Data}: {loaded.Pairs.Count} pairs ({loaded.Format}); {loaded.Skipped} skipped, {loaded.TiesDropped} ties dropped");
             preferences = sftData = PreferenceDataView.ToDataView(ml, loaded.Pairs);
             evalPrompts = loaded.Pairs.Select(p => p.Prompt).Distinct().Take(32).ToList();
@@ -58,7 +59,7 @@ internal static class MainJob
             Progress = new Inline<SupervisedFineTuneReport>(r => { sftReports.Add(r); sftBar.Report(r.Epoch, $"train {r.TrainLoss:F3} val {r.ValidationLoss:F3}"); }),
         }).Fit(sftData);
         var tokenizer = sft.Artifacts.Tokenizer;
-        var before = Evaluate(sft.Artifacts, evalPrompts, task, settings.MaxNewTokens);
+        var before = Evaluate(sft.Artifacts, evalPrompts, task, settings.MaxNewTokens, chat);
 
         // 3-4. Proxy reward model, R2M aligner and RL: one ML.NET pipeline, fitted on the preference pairs
         //      (the SFT stage's transform hands its policy to the next stage).
@@ -76,19 +77,19 @@ internal static class MainJob
             {
                 Algorithm = args.Algorithm, Steps = steps, PromptsPerStep = settings.PromptsPerStep, SamplesPerPrompt = settings.SamplesPerPrompt,
                 MaxNewTokens = settings.MaxNewTokens, LearningRate = 5e-5, KlCoefficient = 0.02, Seed = args.Seed,
-                GoldJudge = task?.Judge, MetricsLogPath = stepLog,
+                GoldJudge = task is null ? null : (prompt, response) => task.Judge(chat.Plain(prompt), response), MetricsLogPath = stepLog,
                 Progress = new Inline<RlStepMetrics>(m => rlBar.Report(m.Step + 1,
                     $"proxy {m["objective/scores"]:F3} kl {m["objective/kl"]:F2}{(task is null ? "" : $" gold {m["gold/score"]:F3}")}")),
             }));
         var model = pipeline.Fit(sft.Transform(preferences));
         var rewardStage = model.OfType<RewardModelTransformer>().Single();
         var policyStage = model.LastTransformer;
-        var after = Evaluate(policyStage.Artifacts, evalPrompts, task, settings.MaxNewTokens);
+        var after = Evaluate(policyStage.Artifacts, evalPrompts, task, settings.MaxNewTokens, chat);
 
         // 5. Outputs: model zip, generations, plots, metrics.json; then reload the zip.
         string zip = Path.Combine(args.Out, "model.zip");
         r2m.SaveModel(model, zip);
-        WriteGenerations(Path.Combine(args.Out, "generations.md"), evalPrompts, before, after, task);
+        WriteGenerations(Path.Combine(args.Out, "generations.md"), evalPrompts.Select(chat.Plain).ToList(), before, after, task);
         var metrics = policyStage.Artifacts.RlMetrics;
         StepPlots.Write(args.Out, metrics, task is not null);
         var summary = new JsonObject
@@ -149,10 +150,12 @@ internal static class MainJob
 
     private sealed record Evaluation(IReadOnlyList<string> Responses, double Gold);
 
-    private static Evaluation Evaluate(R2MArtifacts artifacts, IReadOnlyList<string> prompts, EmbeddedTaskData? task, int maxNewTokens)
+    private static Evaluation Evaluate(R2MArtifacts artifacts, IReadOnlyList<string> prompts, EmbeddedTaskData? task, int maxNewTokens, ChatPrompts chat)
     {
-        var (responses, gold) = EmbeddedEvaluation.Generate(artifacts.Policy!, artifacts.Tokenizer, prompts, maxNewTokens);
-        return new Evaluation(responses, task is null ? double.NaN : gold);
+        var (responses, _) = EmbeddedEvaluation.Generate(artifacts.Policy!, artifacts.Tokenizer, prompts, maxNewTokens);
+        // The judge reads the plain prompt, whatever chat format the model was given.
+        double gold = task is null ? double.NaN : prompts.Select((p, i) => task.Judge(chat.Plain(p), responses[i])).Average();
+        return new Evaluation(responses, gold);
     }
 
     private static void WriteGenerations(string path, IReadOnlyList<string> prompts, Evaluation before, Evaluation after, EmbeddedTaskData? task)

@@ -31,7 +31,8 @@ internal sealed record SampleArgs
         options:
           --data <file>          real preference data (any loader format: JSONL, JSON, CSV/TSV, conversational,
                                  PandaLM, FineGrainedRLHF) instead of the embedded task (no gold judge then)
-          --model <hf-folder>    start from this HuggingFace causal LM instead of a from-scratch policy
+          --model <hf-folder>    start from this HuggingFace causal LM instead of a from-scratch policy (its
+                                 tokenizer.json, vocab.json + merges.txt or tokenizer.model; prompts in its chat format)
           --reward-model <hf-folder>  start the reward model from this checkpoint
           --algorithm <rloo|grpo|ppo> (default rloo)
           --steps <n>            RL steps (default 40; 12 with --quick)

@@ -5,7 +5,8 @@ namespace R2M.MLNet.Data;
 /// <summary>
 /// Reads one conversational record. The prompt is the explicit <c>prompt</c> message list, or else the messages that
 /// <c>chosen</c> and <c>rejected</c> share from the start. Every message after the prompt must be an assistant message;
-/// the response is their contents joined by "\n". The prompt is flattened with <see cref="ConversationTemplate"/>.
+/// the response is their contents joined by "\n". The prompt is flattened with the loader's
+/// <see cref="PreferenceLoaderOptions.ChatFormat"/>, by default <see cref="ConversationTemplate"/>.
 /// </summary>
 internal static class ConversationalRecordReader
 {
@@ -37,7 +38,7 @@ internal static class ConversationalRecordReader
         string chosenText = Response(chosen, chosenStart, "chosen");
         string rejectedText = Response(rejected, rejectedStart, "rejected");
         float margin = JsonFields.OptionalMargin(record);
-        into.Add(PairRules.Make(sink, at, ConversationTemplate.FormatPrompt(prompt), "prompt", chosenText, "chosen", rejectedText, "rejected", margin));
+        into.Add(PairRules.Make(sink, at, (sink.Options.ChatFormat ?? ChatFormat.Plain).FormatPrompt(prompt), "prompt", chosenText, "chosen", rejectedText, "rejected", margin));
         return default;
     }
 

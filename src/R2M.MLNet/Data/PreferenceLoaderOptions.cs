@@ -19,6 +19,12 @@ public sealed record PreferenceLoaderOptions
     /// <summary>Whether empty responses are invalid (default <see cref="EmptyResponsePolicy.FormatDefault"/>).</summary>
     public EmptyResponsePolicy EmptyResponses { get; init; } = EmptyResponsePolicy.FormatDefault;
 
+    /// <summary>
+    /// How conversational records' prompt messages become prompt text: the model's chat format (see
+    /// <see cref="R2M.MLNet.Tokenization.ChatFormatDetector"/>); null (the default) is <see cref="ChatFormat.Plain"/>.
+    /// </summary>
+    public ChatFormat? ChatFormat { get; init; }
+
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming an option whose value is not one of its enum's values.</summary>
     public void Validate()
     {

@@ -15,12 +15,15 @@ internal sealed class HuggingFaceTokenizerFiles
     public const string AddedTokensFile = "added_tokens.json";
     public const string TokenizerJson = "tokenizer.json";
 
+    /// <summary>Largest side file (tokenizer_config.json, config.json, ...) read: 16 MB. Llama 3's config is 51 KB.</summary>
+    public const long MaxSideFileBytes = 16L * 1024 * 1024;
+
     private readonly JsonElement? _tokenizerConfig;
     private readonly JsonElement? _specialTokensMap;
     private readonly JsonElement? _modelConfig;
 
     private HuggingFaceTokenizerFiles(string folder, JsonElement? tokenizerConfig, JsonElement? specialTokensMap,
-        JsonElement? modelConfig, Dictionary<string, int> addedTokens, string? preTokenizerPattern)
+        JsonElement? modelConfig, Dictionary<string, int> addedTokens, string? preTokenizerPattern, bool tokenizerJsonHasModel)
     {
         Folder = folder;
         _tokenizerConfig = tokenizerConfig;
@@ -28,7 +31,14 @@ internal sealed class HuggingFaceTokenizerFiles
         _modelConfig = modelConfig;
         AddedTokens = addedTokens;
         PreTokenizerPattern = preTokenizerPattern;
+        TokenizerJsonHasModel = tokenizerJsonHasModel;
     }
+
+    /// <summary>True when tokenizer.json exists and has a "model" object: the whole tokenizer is in that file.</summary>
+    public bool TokenizerJsonHasModel { get; }
+
+    /// <summary>tokenizer_config.json, or null when the folder has none.</summary>
+    public System.Text.Json.JsonElement? TokenizerConfigJson => _tokenizerConfig;
 
     public string Folder { get; }
 
@@ -68,7 +78,10 @@ internal sealed class HuggingFaceTokenizerFiles
         }
 
         string? pattern = null;
-        if (ReadJson(folder, TokenizerJson) is { ValueKind: JsonValueKind.Object } tokenizerJson)
+        bool hasModel = false;
+        // tokenizer.json can be tens of MB: read what is needed here without keeping a copy of the document.
+        using JsonDocument? tokenizerDocument = ParseJson(folder, TokenizerJson);
+        if (tokenizerDocument?.RootElement is { ValueKind: JsonValueKind.Object } tokenizerJson)
         {
             if (tokenizerJson.TryGetProperty("added_tokens", out JsonElement list) && list.ValueKind == JsonValueKind.Array)
             {
@@ -82,9 +95,10 @@ internal sealed class HuggingFaceTokenizerFiles
                 }
             }
             if (tokenizerJson.TryGetProperty("pre_tokenizer", out JsonElement pre)) pattern = FindSplitPattern(pre);
+            hasModel = tokenizerJson.TryGetProperty("model", out JsonElement model) && model.ValueKind == JsonValueKind.Object;
         }
 
-        return new HuggingFaceTokenizerFiles(folder, tokenizerConfig, specialTokensMap, modelConfig, added, pattern);
+        return new HuggingFaceTokenizerFiles(folder, tokenizerConfig, specialTokensMap, modelConfig, added, pattern, hasModel);
     }
 
     /// <summary>The boolean <paramref name="field"/> of tokenizer_config.json, or null when absent or null.</summary>
@@ -156,13 +170,21 @@ internal sealed class HuggingFaceTokenizerFiles
 
     private static JsonElement? ReadJson(string folder, string name)
     {
+        using JsonDocument? document = ParseJson(folder, name);
+        return document?.RootElement.Clone();
+    }
+
+    private static JsonDocument? ParseJson(string folder, string name)
+    {
         string path = Path.Combine(folder, name);
         if (!File.Exists(path)) return null;
+        long limit = name == TokenizerJson ? R2M.MLNet.Tokenization.TokenizerJson.TokenizerJsonLimits.Default.MaxFileBytes : MaxSideFileBytes;
+        if (new FileInfo(path).Length > limit)
+            throw new TokenizerLoadException($"{path} is {new FileInfo(path).Length:N0} bytes; the limit is {limit:N0}.", folder);
         try
         {
             using FileStream stream = File.OpenRead(path);
-            using JsonDocument document = JsonDocument.Parse(stream, new JsonDocumentOptions { AllowTrailingCommas = true });
-            return document.RootElement.Clone();
+            return JsonDocument.Parse(stream, new JsonDocumentOptions { AllowTrailingCommas = true });
         }
         catch (Exception e) when (e is JsonException or IOException or UnauthorizedAccessException)
         {

@@ -5,13 +5,13 @@ using Microsoft.ML.Tokenizers;
 namespace R2M.MLNet.Tokenization;
 
 /// <summary>
-/// Loads the tokenizer that ships with a HuggingFace model folder, in the forms Microsoft.ML.Tokenizers 2.0.1
-/// can build: byte-level BPE from <c>vocab.json</c> + <c>merges.txt</c> (GPT-2, Qwen2) and SentencePiece from
-/// <c>tokenizer.model</c> (Llama). Special tokens come from <c>tokenizer_config.json</c>, then
+/// Loads the tokenizer that ships with a HuggingFace model folder: <c>tokenizer.json</c> (BPE through R2M's own
+/// pipeline, Unigram through Microsoft.ML.Tokenizers), else byte-level BPE from <c>vocab.json</c> + <c>merges.txt</c>
+/// (GPT-2, Qwen2) or SentencePiece from <c>tokenizer.model</c> (Llama). Special tokens come from <c>tokenizer_config.json</c>, then
 /// <c>special_tokens_map.json</c>, then the ids in <c>config.json</c>; PAD falls back to EOS.
 /// Everything is read from the folder; nothing touches the network.
 /// </summary>
-public static class HuggingFaceTokenizerLoader
+public static partial class HuggingFaceTokenizerLoader
 {
     /// <summary>Vocabulary file of the byte-level BPE form.</summary>
     public const string VocabFile = "vocab.json";
@@ -26,9 +26,11 @@ public static class HuggingFaceTokenizerLoader
     internal const string Gpt2Pattern = @"'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+";
 
     /// <summary>
-    /// Loads the tokenizer of <paramref name="modelFolder"/>. BPE is preferred when both forms are present.
+    /// Loads the tokenizer of <paramref name="modelFolder"/>: tokenizer.json when it has a model, else BPE
+    /// (vocab.json + merges.txt), else SentencePiece (tokenizer.model).
     /// <see cref="ITextTokenizer.BosId"/> is set only when the tokenizer prepends BOS: <c>add_bos_token</c> in
-    /// tokenizer_config.json, defaulting to true for SentencePiece and false for byte-level BPE.
+    /// tokenizer_config.json, defaulting to whether tokenizer.json's post-processor adds it, to true for
+    /// SentencePiece and to false for byte-level BPE.
     /// </summary>
     /// <param name="modelFolder">A folder holding a HuggingFace model's tokenizer files.</param>
     /// <returns>The tokenizer, with BOS/EOS/PAD resolved.</returns>
@@ -45,18 +47,19 @@ public static class HuggingFaceTokenizerLoader
             throw new DirectoryNotFoundException($"Model folder not found: {folder}");
 
         HuggingFaceTokenizerFiles files = HuggingFaceTokenizerFiles.Read(folder);
+        if (files.TokenizerJsonHasModel)
+            return LoadTokenizerJson(folder, files);
         if (File.Exists(Path.Combine(folder, VocabFile)) && File.Exists(Path.Combine(folder, MergesFile)))
             return LoadByteLevelBpe(folder, files);
         if (File.Exists(Path.Combine(folder, SentencePieceFile)))
             return LoadSentencePiece(folder, files);
 
         string tokenizerJsonNote = File.Exists(Path.Combine(folder, HuggingFaceTokenizerFiles.TokenizerJson))
-            ? $" The folder has only {HuggingFaceTokenizerFiles.TokenizerJson}, which Microsoft.ML.Tokenizers 2.0.1 cannot load; " +
-              $"export {VocabFile} + {MergesFile} (byte-level BPE) or {SentencePieceFile} (SentencePiece) from the model's tokenizer."
-            : $" Microsoft.ML.Tokenizers 2.0.1 cannot load a {HuggingFaceTokenizerFiles.TokenizerJson}-only folder either.";
+            ? $" Its {HuggingFaceTokenizerFiles.TokenizerJson} has no \"model\"."
+            : "";
         throw new TokenizerLoadException(
-            $"No supported tokenizer in {folder}. Looked for {VocabFile} + {MergesFile} (byte-level BPE, GPT-2/Qwen2 form) " +
-            $"and {SentencePieceFile} (SentencePiece, Llama form).{tokenizerJsonNote}",
+            $"No supported tokenizer in {folder}. Looked for {HuggingFaceTokenizerFiles.TokenizerJson} (with a BPE or Unigram model), " +
+            $"{VocabFile} + {MergesFile} (byte-level BPE, GPT-2/Qwen2 form) and {SentencePieceFile} (SentencePiece, Llama form).{tokenizerJsonNote}",
             folder);
     }
 
@@ -114,7 +117,7 @@ public static class HuggingFaceTokenizerLoader
         int? Lookup(string token) =>
             added.TryGetValue(token, out int id) || vocab.TryGetValue(token, out id) ? id : null;
         int maxId = Math.Max(vocab.Count == 0 ? -1 : vocab.Values.Max(), added.Count == 0 ? -1 : added.Values.Max());
-        return Build(folder, files, tokenizer, Lookup, maxId, VocabFile, modelIds: null, addBosDefault: false);
+        return Build(folder, files, tokenizer, Lookup, maxId, VocabFile, modelIds: null, addBosDefault: _ => false);
     }
 
     private static ITextTokenizer LoadSentencePiece(string folder, HuggingFaceTokenizerFiles files)
@@ -140,7 +143,7 @@ public static class HuggingFaceTokenizerLoader
         int maxId = Math.Max(vocabulary.Count == 0 ? -1 : vocabulary.Values.Max(),
             files.AddedTokens.Count == 0 ? -1 : files.AddedTokens.Values.Max());
         var modelIds = (Bos: tokenizer.BeginningOfSentenceId, Eos: tokenizer.EndOfSentenceId);
-        return Build(folder, files, tokenizer, Lookup, maxId, SentencePieceFile, modelIds, addBosDefault: true);
+        return Build(folder, files, tokenizer, Lookup, maxId, SentencePieceFile, modelIds, addBosDefault: _ => true);
     }
 
     private static SentencePieceTokenizer CreateLlama(string modelPath, IReadOnlyDictionary<string, int>? extra)
@@ -150,7 +153,7 @@ public static class HuggingFaceTokenizerLoader
     }
 
     private static ITextTokenizer Build(string folder, HuggingFaceTokenizerFiles files, Tokenizer tokenizer,
-        Func<string, int?> lookup, int maxId, string vocabularyFile, (int Bos, int Eos)? modelIds, bool addBosDefault)
+        Func<string, int?> lookup, int maxId, string vocabularyFile, (int Bos, int Eos)? modelIds, Func<int?, bool> addBosDefault)
     {
         int? bos = Resolve("bos", folder, files, lookup, vocabularyFile, modelIds?.Bos);
         int? eos = Resolve("eos", folder, files, lookup, vocabularyFile, modelIds?.Eos);
@@ -160,7 +163,7 @@ public static class HuggingFaceTokenizerLoader
             string consulted = $"{HuggingFaceTokenizerFiles.TokenizerConfig} (\"eos_token\"), " +
                                $"{HuggingFaceTokenizerFiles.SpecialTokensMap} (\"eos_token\"), " +
                                $"{HuggingFaceTokenizerFiles.ModelConfig} (\"eos_token_id\")" +
-                               (modelIds is null ? "" : $", {SentencePieceFile} (its eos id)");
+                               (modelIds is null ? "" : $", {vocabularyFile} (its eos id)");
             string present = files.Present.Count == 0 ? "none of them exists" : "present: " + string.Join(", ", files.Present);
             throw new TokenizerLoadException(
                 $"No end-of-sequence token for the tokenizer in {folder}. Consulted {consulted}; {present}. " +
@@ -168,7 +171,7 @@ public static class HuggingFaceTokenizerLoader
                 folder);
         }
 
-        bool addBos = files.TokenizerConfigFlag("add_bos_token") ?? addBosDefault;
+        bool addBos = files.TokenizerConfigFlag("add_bos_token") ?? addBosDefault(bos);
         if (addBos && bos is null)
         {
             throw new TokenizerLoadException(
