@@ -92,6 +92,6 @@ internal sealed class RolloutCollector(IRolloutBackend backend, CausalLM policy,
         var vanilla = rollout.VanillaScores.cpu().data<float>().ToArray();
         metrics["r2m/rank_correlation_vs_frozen"] = R2MDiagnostics.WithinGroupRankCorrelation(scores, vanilla, k);
         using var part = reward.Head.FeedbackPart(rollout.RewardTokenEmbeddings, rollout.Feedback, rollout.Omega);
-        metrics["r2m/feedback_variance_share"] = part is null ? (reward.Head is FrozenRewardHead or HeadOnlyRewardHead ? 0 : double.NaN) : R2MDiagnostics.FeedbackVarianceShare(part.to_type(ScalarType.Float32).cpu().data<float>().ToArray(), scores, k);
+        metrics["r2m/feedback_variance_share"] = part is null ? (reward.Head.UsesFeedback(rollout.Omega) ? double.NaN : 0) : R2MDiagnostics.FeedbackVarianceShare(part.to_type(ScalarType.Float32).cpu().data<float>().ToArray(), scores, k);
     }
 }
