@@ -7,21 +7,16 @@ namespace R2M.MLNet.Modeling;
 /// <summary>GPT-2's stack: token + learned position embeddings, pre-norm blocks, final LayerNorm.</summary>
 public sealed class Gpt2Body : DecoderBody
 {
-    private readonly Embedding wte;                // (V, D)
-    private readonly Embedding wpe;                // (P, D)
+    private readonly TokenEmbedding wte;           // (V, D)
+    private readonly TokenEmbedding wpe;           // (P, D)
     private readonly ModuleList<Gpt2Block> h;
     private readonly LayerNorm ln_f;
 
     /// <summary>Creates the stack with GPT-2's initialisation.</summary>
     public Gpt2Body(CausalLMConfig config) : base(nameof(Gpt2Body), config)
     {
-        wte = nn.Embedding(config.VocabSize, config.HiddenSize);
-        wpe = nn.Embedding(config.MaxPositions, config.HiddenSize);
-        using (no_grad())
-        {
-            wte.weight!.normal_(0, 0.02);
-            wpe.weight!.normal_(0, 0.01);
-        }
+        wte = new TokenEmbedding(config.VocabSize, config.HiddenSize, std: 0.02);
+        wpe = new TokenEmbedding(config.MaxPositions, config.HiddenSize, std: 0.01);
         h = nn.ModuleList(Enumerable.Range(0, config.NumLayers).Select(i => new Gpt2Block(config, i)).ToArray());
         ln_f = nn.LayerNorm(config.HiddenSize, config.NormEps);
         RegisterComponents();
@@ -31,7 +26,7 @@ public sealed class Gpt2Body : DecoderBody
     public override string CheckpointPrefix => "transformer";
 
     /// <inheritdoc />
-    public override Tensor TokenEmbeddingWeight => wte.weight!;
+    public override Tensor TokenEmbeddingWeight => wte.Weight;
 
     /// <inheritdoc />
     protected override Tensor Run(Tensor inputIds, AttentionContext context)
