@@ -12,6 +12,7 @@ var commands = new Dictionary<string, Func<BenchArgs, int>>(StringComparer.Ordin
     ["rlstep-one"] = RlStepBenchmark.RunOne,
     ["reward-model"] = RewardModelBenchmark.Run,
     ["selfcheck"] = SelfCheck.Run,
+    ["soak"] = SoakTest.Run, // hidden: the reliability soak the tests run in a child process
 };
 if (args.Length == 0 || !commands.TryGetValue(args[0], out var command))
 {

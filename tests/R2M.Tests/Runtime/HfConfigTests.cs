@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using R2M.MLNet;
 using R2M.MLNet.Modeling;
 using R2M.Tests.Infrastructure;
 
@@ -49,7 +50,7 @@ public class HfConfigTests
 
         Action parse = () => HfConfig.Parse(json, "m/config.json");
 
-        parse.Should().Throw<InvalidDataException>().WithMessage("m/config.json: missing field 'hidden_size' (an integer), required for model_type 'llama'.");
+        parse.Should().Throw<R2MModelFormatException>().WithMessage("m/config.json: missing field 'hidden_size' (an integer), required for model_type 'llama'.");
     }
 
     [Fact]
@@ -60,7 +61,7 @@ public class HfConfigTests
 
         Action parse = () => HfConfig.Parse(json, "m/config.json");
 
-        parse.Should().Throw<InvalidDataException>().WithMessage("m/config.json: field 'num_hidden_layers' must be an integer, got \"two\".");
+        parse.Should().Throw<R2MModelFormatException>().WithMessage("m/config.json: field 'num_hidden_layers' must be an integer, got \"two\".");
     }
 
     [Fact]
@@ -80,6 +81,7 @@ public class HfConfigTests
         var json = LlamaJson();
         json["model_type"] = "qwen2";
         json["tie_word_embeddings"] = true;
+        json["vocab_size"] = 151936; // Qwen2's own: its special ids lie inside the vocabulary
         json["eos_token_id"] = new JsonArray(151645, 151643);
 
         var config = HfConfig.Parse(json, "config.json");
@@ -109,6 +111,6 @@ public class HfConfigTests
 
         Action read = () => HfConfig.Read(dir.File("config.json"));
 
-        read.Should().Throw<InvalidDataException>().WithMessage($"{dir.File("config.json")}: not valid JSON (line 3,*");
+        read.Should().Throw<R2MModelFormatException>().WithMessage($"{dir.File("config.json")}: not valid JSON (line 3,*");
     }
 }
