@@ -35,41 +35,8 @@ internal static class SoakTest
         var loadRss = new List<long>();
         for (int i = 0; i < cycles; i++)
         {
-            string exp = Environment.GetEnvironmentVariable("SOAK_EXP") ?? "";
-            if (Environment.GetEnvironmentVariable("SOAK_GC") == "1") { var junk = new byte[4 << 20]; junk[5] = 1; GC.KeepAlive(junk); }
-            if (exp == "archive") { using var m = R2M.MLNet.Persistence.R2MModelArchive.Load(a); if (i % 2 == 0) m.Generate(["ab"]); }
-            else if (exp == "archive-nogen") { using var m = R2M.MLNet.Persistence.R2MModelArchive.Load(a); }
-            else if (exp == "seq") { using var m = HfCheckpoint.LoadSequenceScoreModel(Environment.GetEnvironmentVariable("SOAK_DIR")! + "/r2m/reward_model"); }
-            else if (exp == "causal") { using var m = HfCheckpoint.LoadCausalLM(Environment.GetEnvironmentVariable("SOAK_DIR")! + "/r2m/policy"); }
-            else if (exp == "both") { using var m = HfCheckpoint.LoadCausalLM(Environment.GetEnvironmentVariable("SOAK_DIR")! + "/r2m/policy"); using var m2 = HfCheckpoint.LoadSequenceScoreModel(Environment.GetEnvironmentVariable("SOAK_DIR")! + "/r2m/reward_model"); }
-            else if (exp == "new") { using var m = new CausalLM(PolicyFactory.Config(new ByteLevelTokenizer(), PolicySize.Tiny)); using var m2 = new SequenceScoreModel(PolicyFactory.Config(new ByteLevelTokenizer(), PolicySize.Tiny)); }
-            else if (exp == "safet") { var w = R2M.MLNet.Safetensors.Load(Environment.GetEnvironmentVariable("SOAK_DIR")! + "/r2m/policy/model.safetensors"); foreach (var t in w.Values) t.Dispose(); using var m = new CausalLM(PolicyFactory.Config(new ByteLevelTokenizer(), PolicySize.Tiny)); }
-            else if (exp == "aligner") { using var m2 = HfCheckpoint.LoadSequenceScoreModel(Environment.GetEnvironmentVariable("SOAK_DIR")! + "/r2m/reward_model"); using var al = new PolicyFeedbackRewardHead(m2.Head, 64, 8); }
-            else if (exp == "aligner2") { using var m2 = HfCheckpoint.LoadSequenceScoreModel(Environment.GetEnvironmentVariable("SOAK_DIR")! + "/r2m/reward_model"); var al = new PolicyFeedbackRewardHead(m2.Head, 64, 8); }
-            else if (exp.StartsWith("manual")) {
-                string d = Environment.GetEnvironmentVariable("SOAK_DIR")!;
-                var p = HfCheckpoint.LoadCausalLM(d + "/r2m/policy"); var rm = HfCheckpoint.LoadSequenceScoreModel(d + "/r2m/reward_model");
-                var al = new PolicyFeedbackRewardHead(rm.Head, 64, 8);
-                if (exp.Contains('w')) {
-                var weights = R2M.MLNet.Safetensors.Load(d + "/r2m/aligner.safetensors");
-                using (TorchSharp.torch.no_grad()) foreach (var (key, tensor) in al.state_dict()) tensor.copy_(weights[key]);
-                foreach (var t in weights.Values) t.Dispose();
-                }
-                if (exp.Contains('r')) { using var m = new R2MModel(p, TokenizerSpec.ByteLevel, rm, al, 0.5); }
-                else { p.Dispose(); rm.Dispose(); al.Dispose(); }
-            }
-            else if (exp == "emb") { using var e = TorchSharp.torch.nn.Embedding(259, 64); using (TorchSharp.torch.no_grad()) e.weight!.normal_(0, 0.02); }
-            else if (exp == "emb0") { using var e = TorchSharp.torch.nn.Embedding(259, 64); }
-            else if (exp == "rms") { using var e = new RmsNorm(64, 1e-5); }
-            else if (exp == "lin") { using var e = TorchSharp.torch.nn.Linear(64, 64); using (TorchSharp.torch.no_grad()) e.weight!.normal_(0, 0.02); }
-            else if (exp == "lin0") { using var e = TorchSharp.torch.nn.Linear(64, 64); }
-            else if (exp == "body") { using var e = new LlamaBody(PolicyFactory.Config(new ByteLevelTokenizer(), PolicySize.Tiny)); }
-            else if (exp == "embk") { using var e = TorchSharp.torch.nn.Embedding(259, 64); using var w = e.weight!; using (TorchSharp.torch.no_grad()) w.normal_(0, 0.02); }
-            else if (exp == "embf") { using var e = TorchSharp.torch.nn.Embedding(259, 64); var w = e.weight!; using (TorchSharp.torch.no_grad()) w.normal_(0, 0.02); GC.KeepAlive(w); }
-            else {
             using var model = r2m.LoadModel(a);
             if (model.Generate(["ab"]).Count != 1) throw new InvalidOperationException("Generate returned no answer.");
-            }
             if (Sampled(i, cycles)) loadRss.Add(Report("load", i + 1));
         }
         double loadSeconds = clock.Elapsed.TotalSeconds;

@@ -101,7 +101,8 @@ public static class HfConfig
                 throw new NotSupportedException($"{r.Source}: {name}.rope_type '{type}' is not supported; only 'default' RoPE is.");
         }
         double theta = parameters?["rope_theta"] is not null ? r.DoubleIn(parameters, "rope_parameters", "rope_theta") : r.OptionalDouble("rope_theta") ?? 10000.0;
-        if (!(theta > 0) || double.IsInfinity(theta)) throw r.Bad("rope_theta", $"must be a positive finite number, got {theta}");
+        string field = parameters?["rope_theta"] is not null ? "rope_parameters.rope_theta" : "rope_theta";
+        if (!(theta > 0) || double.IsInfinity(theta)) throw r.Bad(field, $"must be a positive finite number, got {theta}");
         return theta;
     }
 
