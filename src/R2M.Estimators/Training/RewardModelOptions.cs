@@ -36,4 +36,10 @@ public sealed record RewardModelOptions
     public IProgress<RewardModelEpochReport>? Progress { get; init; }
     /// <summary>Seed of the batch order.</summary>
     public int Seed { get; init; } = 1;
+    /// <summary>
+    /// Stops training before the next batch (checked before the first one too), also when the stage runs inside a
+    /// pipeline's Fit; training then throws <see cref="OperationCanceledException"/>.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public CancellationToken CancellationToken { get; init; }
 }

@@ -27,6 +27,9 @@ public static class RewardModelTrainer
         IProgress<RewardModelEpochReport>? progress = null, CancellationToken cancellationToken = default)
     {
         if (train.Count == 0) throw new ArgumentException("Reward-model training needs at least one pair.", nameof(train));
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, options.CancellationToken);
+        cancellationToken = linked.Token;
+        cancellationToken.ThrowIfCancellationRequested();
         var encoded = train.Select(p => Encode(tokenizer, p, options.MaxLength)).ToArray();
         var parameters = model.parameters().Where(p => p.requires_grad).ToList();
         using var optimizer = optim.AdamW(parameters, lr: options.LearningRate, weight_decay: options.WeightDecay);
@@ -39,6 +42,7 @@ public static class RewardModelTrainer
         {
             for (int epoch = 1; epoch <= options.Epochs; epoch++)
             {
+                cancellationToken.ThrowIfCancellationRequested();
                 model.train();
                 double lossSum = 0;
                 int steps = 0, right = 0;

@@ -23,6 +23,9 @@ public static class SupervisedFineTuner
         SupervisedFineTuneOptions options, IProgress<SupervisedFineTuneReport>? progress = null, CancellationToken cancellationToken = default)
     {
         if (train.Count == 0) throw new ArgumentException("Supervised fine-tuning needs at least one training pair.", nameof(train));
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, options.CancellationToken);
+        cancellationToken = linked.Token;
+        cancellationToken.ThrowIfCancellationRequested();
         Device device = model.Body.TokenEmbeddingWeight.device;
         var trainSeqs = train.Select(p => EncodedSequence.Encode(tokenizer, p.Prompt, p.Response, options.MaxLength)).ToArray();
         var random = new Random(options.Seed);
@@ -31,6 +34,7 @@ public static class SupervisedFineTuner
         var reports = new List<SupervisedFineTuneReport>();
         for (int epoch = 1; epoch <= options.Epochs; epoch++)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             model.train();
             double sum = 0;
             int steps = 0;
