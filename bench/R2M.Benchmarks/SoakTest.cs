@@ -23,6 +23,8 @@ internal static class SoakTest
     {
         int cycles = args.Int("cycles", 2000);
         int reloads = args.Int("reloads", 500);
+        // 4 MB of garbage per cycle makes full collections (and so finalisers) frequent: the old crash then came within ~400 cycles.
+        bool gcPressure = args.Int("gc-pressure", 0) != 0;
         string folder = args.String("folder", Path.Combine(Path.GetTempPath(), $"r2m-soak-{Guid.NewGuid():N}"));
         Directory.CreateDirectory(folder);
         string a = Path.Combine(folder, "a.zip"), b = Path.Combine(folder, "b.zip"), served = Path.Combine(folder, "served.zip");
@@ -35,6 +37,7 @@ internal static class SoakTest
         var loadRss = new List<long>();
         for (int i = 0; i < cycles; i++)
         {
+            if (gcPressure) GC.KeepAlive(new byte[4 << 20]);
             using var model = r2m.LoadModel(a);
             if (model.Generate(["ab"]).Count != 1) throw new InvalidOperationException("Generate returned no answer.");
             if (Sampled(i, cycles)) loadRss.Add(Report("load", i + 1));

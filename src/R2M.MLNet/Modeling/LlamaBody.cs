@@ -7,14 +7,15 @@ namespace R2M.MLNet.Modeling;
 /// <summary>Llama / Qwen2 stack: token embedding, pre-RMSNorm decoder layers with RoPE, final RMSNorm.</summary>
 public sealed class LlamaBody : DecoderBody
 {
-    private readonly TokenEmbedding embed_tokens;  // (V, D)
+    private readonly Embedding embed_tokens;       // (V, D)
     private readonly ModuleList<LlamaDecoderLayer> layers;
     private readonly RmsNorm norm;
 
     /// <summary>Creates the stack (normal init, std 0.02).</summary>
     public LlamaBody(CausalLMConfig config) : base(nameof(LlamaBody), config)
     {
-        embed_tokens = new TokenEmbedding(config.VocabSize, config.HiddenSize, std: 0.02);
+        embed_tokens = nn.Embedding(config.VocabSize, config.HiddenSize);
+        using (no_grad()) EmbeddingWeights.Owned(embed_tokens).normal_(0, 0.02);
         layers = nn.ModuleList(Enumerable.Range(0, config.NumLayers).Select(i => new LlamaDecoderLayer(config, i)).ToArray());
         norm = new RmsNorm(config.HiddenSize, config.NormEps);
         RegisterComponents();
@@ -24,7 +25,7 @@ public sealed class LlamaBody : DecoderBody
     public override string CheckpointPrefix => "model";
 
     /// <inheritdoc />
-    public override Tensor TokenEmbeddingWeight => embed_tokens.Weight;
+    public override Tensor TokenEmbeddingWeight => EmbeddingWeights.Owned(embed_tokens);
 
     /// <inheritdoc />
     protected override Tensor Run(Tensor inputIds, AttentionContext context)

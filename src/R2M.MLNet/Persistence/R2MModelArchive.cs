@@ -13,15 +13,17 @@ namespace R2M.MLNet.Persistence;
 /// <summary>
 /// The R2M model zip: ML.NET's own model entries (its graph) plus R2M's entries under <c>r2m/</c>:
 /// <code>
-/// r2m/manifest.json                  format name, format version, SHA-256 of every other entry
+/// r2m/manifest.json                  format name, format version, SHA-256 and byte size of every other entry
+///                                    (sizes are optional for readers: zips saved before they existed have none)
 /// r2m/model.json                     ω, generation defaults, aligner width, tokenizer kind
 /// r2m/policy/{config.json, model.safetensors}
 /// r2m/reward_model/{config.json, model.safetensors}
 /// r2m/aligner.safetensors            when the reward model has R2M's cross-attention
 /// r2m/tokenizer/*                    tokenizer files (HuggingFace tokenizers only)
 /// </code>
-/// Reading refuses truncated, corrupted or tampered archives, unknown format versions and entry names
-/// that would escape a folder. Writing goes to a temporary file that is then moved into place.
+/// Reading refuses truncated, corrupted or tampered archives, unknown format versions, entry names that would
+/// escape a folder, and sizes beyond docs/reliability.md's bounds, before allocating for them. Writing goes to a
+/// temporary file that is then moved into place.
 /// </summary>
 public static class R2MModelArchive
 {

@@ -49,7 +49,7 @@ public class HostileModelZipTests(TinyZipFixture fixture) : IClassFixture<TinyZi
         { "headdim", Policy, "head_dim=-4", "field 'head_dim': must not be negative" },
         { "kvheads", Policy, "num_key_value_heads=-2", "field 'num_key_value_heads': -2 is outside" },
         { "scaling", Policy, "rope_scaling={\"factor\":2}", "field 'rope_scaling': has no 'rope_type'" },
-        { "eos", Policy, "eos_token_id=999999", "field 'eos_token_id': 999999 is not a token id" },
+        { "eos", Policy, "eos_token_id=-7", "field 'eos_token_id': -7 is not a token id" },
         { "modeltype", Policy, "model_type=5", "field 'model_type' must be a string, got 5" },
         { "omega", Model, "omega=-", "field 'omega': must be a finite number, got nothing" },
         { "tokenizer", Model, "tokenizer=-", "field 'tokenizer': must be a string, got nothing" },

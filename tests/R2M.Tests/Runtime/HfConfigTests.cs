@@ -81,7 +81,6 @@ public class HfConfigTests
         var json = LlamaJson();
         json["model_type"] = "qwen2";
         json["tie_word_embeddings"] = true;
-        json["vocab_size"] = 151936; // Qwen2's own: its special ids lie inside the vocabulary
         json["eos_token_id"] = new JsonArray(151645, 151643);
 
         var config = HfConfig.Parse(json, "config.json");
