@@ -19,7 +19,7 @@ public class SoakTests
         var result = JsonNode.Parse(run.Output.Trim().Split('\n')[^1])!;
         var load = result["load_rss_mb"]!.AsArray().Select(n => n!.GetValue<long>()).ToList();
         var reload = result["reload_rss_mb"]!.AsArray().Select(n => n!.GetValue<long>()).ToList();
-        // Measured: 222 → 270 MB over the load cycles, 273 → 285 MB over the reloads. A leak of one tiny model per
+        // Measured: 211 → 258 MB over the load cycles, 263 → 278 MB over the reloads. A leak of one tiny model per
         // cycle would add > 1 GB; the bounds leave room for allocator noise, not for that.
         (load[^1] - load[0]).Should().BeLessThan(200, run.Output);
         (reload[^1] - reload[0]).Should().BeLessThan(200, run.Output);
