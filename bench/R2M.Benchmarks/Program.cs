@@ -14,6 +14,8 @@ var commands = new Dictionary<string, Func<BenchArgs, int>>(StringComparer.Ordin
     ["selfcheck"] = SelfCheck.Run,
     ["tokenizer-check"] = TokenizerCheck.Run,
     ["tokenize"] = TokenizeBenchmark.Run,
+    ["soak"] = SoakTest.Run,   // hidden: the reliability soak the tests run in a child process
+    ["probe"] = Probe.Run,     // hidden: hostile files loaded under a memory cap by the tests
 };
 if (args.Length == 0 || !commands.TryGetValue(args[0], out var command))
 {

@@ -63,14 +63,35 @@ internal sealed record SampleArgs
                 "--steps" => result with { Steps = PositiveInt(arg, Value()) },
                 "--device" => result with { Device = Value() },
                 "--out" => result with { Out = Value() },
-                "--seed" => result with { Seed = int.Parse(Value(), CultureInfo.InvariantCulture) },
+                "--seed" => result with { Seed = int.TryParse(Value(), NumberStyles.Integer, CultureInfo.InvariantCulture, out int seed) ? seed : throw new ArgumentException($"--seed must be an integer, got '{args[i]}'.") },
                 "--seeds" => result with { Seeds = PositiveInt(arg, Value()) },
                 "--results" => result with { ResultsPath = Value() },
                 "--quick" => result with { Quick = true },
                 _ => throw new ArgumentException($"Unknown argument '{arg}'. Run with --help for the options."),
             };
         }
+        result.CheckFiles();
         return result;
+    }
+
+    /// <summary>Refuses, with one line each, the files a run would otherwise fail on minutes later.</summary>
+    private void CheckFiles()
+    {
+        if (Data is not null)
+        {
+            if (Directory.Exists(Data)) throw new ArgumentException($"--data '{Data}' is a folder; give a preference data file.");
+            if (!File.Exists(Data)) throw new ArgumentException($"--data '{Data}' does not exist.");
+            if (new FileInfo(Data).Length == 0) throw new ArgumentException($"--data '{Data}' is empty: it holds no preference pairs.");
+        }
+        foreach (var (option, folder) in new[] { ("--model", Model), ("--reward-model", RewardModel) })
+        {
+            if (folder is null) continue;
+            if (!Directory.Exists(folder)) throw new ArgumentException($"{option} '{folder}' is not a folder (give a HuggingFace model folder).");
+            if (!File.Exists(Path.Combine(folder, "config.json"))) throw new ArgumentException($"{option} '{folder}' has no config.json: not a HuggingFace model folder.");
+            bool tokenizer = new[] { "tokenizer.json", "vocab.json", "tokenizer.model" }.Any(f => File.Exists(Path.Combine(folder, f)));
+            if (option == "--model" && !tokenizer)
+                throw new ArgumentException($"--model '{folder}' has no tokenizer files (tokenizer.json, vocab.json + merges.txt, or tokenizer.model).");
+        }
     }
 
     private static int PositiveInt(string name, string value) =>

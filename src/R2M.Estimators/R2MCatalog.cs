@@ -157,7 +157,7 @@ public sealed class R2MCatalog
     /// </summary>
     public ITransformer LoadModel(string path, out DataViewSchema inputSchema)
     {
-        var entries = R2MModelArchive.ReadVerified(path);
+        var entries = R2MModelArchive.ReadGraph(path);
         return R2MChainGraph.Restore(Context, entries, () => LoadPolicy(path), out inputSchema);
     }
 

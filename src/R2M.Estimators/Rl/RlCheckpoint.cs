@@ -12,7 +12,9 @@ namespace R2M.Estimators.Rl;
 /// Saves and resumes everything an RL run holds: policy, reference, reward model (HuggingFace folders),
 /// aligner and value head (safetensors), both optimizers' states, the KL coefficient, the step and the data
 /// cursor. Randomness derives from the seed and the step, so those restore the random-number state too.
-/// The folder is written beside the target and moved into place: a failed save leaves the previous one.
+/// The folder is written beside the target and moved into place: a failed save leaves the previous one, and a
+/// save killed between its two moves leaves a complete copy that <see cref="Resume"/> moves back into place.
+/// Every file is hashed (checksums.json, written last) and verified on resume.
 /// </summary>
 public static class RlCheckpoint
 {
@@ -26,8 +28,11 @@ public static class RlCheckpoint
     /// <summary>Writes the checkpoint of <paramref name="trainer"/> to <paramref name="folder"/>.</summary>
     public static void Save(RlTrainer trainer, string folder)
     {
-        string target = Path.GetFullPath(folder);
-        string temp = target + $".tmp-{Guid.NewGuid():N}";
+        string target = Path.GetFullPath(folder).TrimEnd(Path.DirectorySeparatorChar);
+        string parent = Path.GetDirectoryName(target)!;
+        StaleTemp.Sweep(parent, Path.GetFileName(target) + ".tmp-"); // copies a killed save left behind
+        StaleTemp.Sweep(parent, Path.GetFileName(target) + ".old-");
+        string temp = Path.Combine(parent, StaleTemp.Name(Path.GetFileName(target) + ".tmp-"));
         try
         {
             Directory.CreateDirectory(temp);
@@ -46,8 +51,9 @@ public static class RlCheckpoint
                 ["feedback"] = JsonSerializer.SerializeToNode(trainer.Feedback, Json),
             };
             File.WriteAllText(Path.Combine(temp, "trainer_state.json"), state.ToJsonString(Json));
+            RlCheckpointFiles.WriteChecksums(temp); // last: its presence marks the copy complete
 
-            string old = target + $".old-{Guid.NewGuid():N}";
+            string old = Path.Combine(parent, StaleTemp.Name(Path.GetFileName(target) + ".old-"));
             if (Directory.Exists(target)) Directory.Move(target, old);
             Directory.Move(temp, target);
             if (Directory.Exists(old)) Directory.Delete(old, recursive: true);
@@ -62,16 +68,12 @@ public static class RlCheckpoint
     public static RlTrainer Resume(string folder, ITextTokenizer tokenizer, IReadOnlyList<string> prompts, GoldJudge? judge = null,
         Device? device = null, ITextTokenizer? rewardTokenizer = null)
     {
+        RlCheckpointFiles.Recover(folder);
         string statePath = Path.Combine(folder, "trainer_state.json");
         if (!File.Exists(statePath)) throw new FileNotFoundException($"{folder} is not an R2M RL checkpoint: trainer_state.json is missing.", statePath);
-        var state = JsonNode.Parse(File.ReadAllText(statePath)) as JsonObject
-            ?? throw new InvalidDataException($"{statePath}: not a JSON object.");
-        if (state["format"]?.GetValue<string>() != Format)
-            throw new InvalidDataException($"{statePath}: format is '{state["format"]}', expected '{Format}'.");
-        int version = state["version"]?.GetValue<int>() ?? -1;
-        if (version != Version) throw new InvalidDataException($"{statePath}: format version {version} is not supported (this build reads version {Version}).");
-        var options = state["options"].Deserialize<PolicyOptimizationOptions>(Json)!;
-        var feedback = state["feedback"].Deserialize<PolicyFeedbackOptions>(Json)!;
+        RlCheckpointFiles.Verify(folder);
+        var state = RlTrainerState.Read(statePath, Json);
+        var (options, feedback) = (state.Options, state.Feedback);
 
         var policy = HfCheckpoint.LoadCausalLM(Path.Combine(folder, "policy"), device: device);
         var reference = HfCheckpoint.LoadCausalLM(Path.Combine(folder, "reference"), device: device);
@@ -79,10 +81,10 @@ public static class RlCheckpoint
         var trainer = new RlTrainer(policy, reference, rewardModel, tokenizer, prompts, options with { GoldJudge = judge }, feedback, rewardTokenizer);
         if (trainer.Aligner is not null) LoadInto(trainer.Aligner, Path.Combine(folder, "aligner.safetensors"));
         if (trainer.ValueHead is not null) LoadInto(trainer.ValueHead, Path.Combine(folder, "value_head.safetensors"));
-        LoadOptimizer(trainer.PolicyOptimizer.Optimizer, Path.Combine(folder, "policy_optimizer.bin"));
-        if (trainer.AlignerOptimizer is not null) LoadOptimizer(trainer.AlignerOptimizer, Path.Combine(folder, "aligner_optimizer.bin"));
-        trainer.Kl.Value = state["kl_coef"]!.GetValue<double>();
-        trainer.Step = state["step"]!.GetValue<int>();
+        LoadOptimizer(trainer.PolicyOptimizer.Optimizer, Path.Combine(folder, "policy_optimizer.bin"), options.Algorithm);
+        if (trainer.AlignerOptimizer is not null) LoadOptimizer(trainer.AlignerOptimizer, Path.Combine(folder, "aligner_optimizer.bin"), options.Algorithm);
+        trainer.Kl.Value = state.KlCoef;
+        trainer.Step = state.Step;
         return trainer;
     }
 
@@ -95,7 +97,7 @@ public static class RlCheckpoint
             var missing = expected.Keys.Except(weights.Keys).ToList();
             var unexpected = weights.Keys.Except(expected.Keys).ToList();
             if (missing.Count > 0 || unexpected.Count > 0)
-                throw new InvalidDataException($"{path}: missing [{string.Join(", ", missing)}], unexpected [{string.Join(", ", unexpected)}].");
+                throw new R2MModelFormatException(path, null, $"missing [{string.Join(", ", missing)}], unexpected [{string.Join(", ", unexpected)}]");
             using var noGrad = no_grad();
             foreach (var (key, tensor) in expected) tensor.copy_(weights[key]);
         }
@@ -112,9 +114,18 @@ public static class RlCheckpoint
             optimizer.save_state_dict(writer);
         });
 
-    private static void LoadOptimizer(TorchSharp.Modules.OptimizerHelper optimizer, string path)
+    private static void LoadOptimizer(TorchSharp.Modules.OptimizerHelper optimizer, string path, RlAlgorithm algorithm)
     {
+        if (!File.Exists(path)) throw new R2MModelFormatException(path, null, "missing: the checkpoint is incomplete");
         using var reader = new BinaryReader(File.OpenRead(path));
-        optimizer.load_state_dict(reader);
+        try
+        {
+            optimizer.load_state_dict(reader);
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or EndOfStreamException or IOException)
+        {
+            throw new R2MModelFormatException(path, null,
+                $"the optimizer state does not fit this {algorithm} trainer's parameters (saved by another algorithm or model shape, or damaged): {e.Message}", e);
+        }
     }
 }

@@ -29,6 +29,9 @@ public static class RewardModelTrainer
         CancellationToken cancellationToken = default)
     {
         if (train.Count == 0) throw new ArgumentException("Reward-model training needs at least one pair.", nameof(train));
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, options.CancellationToken);
+        cancellationToken = linked.Token;
+        cancellationToken.ThrowIfCancellationRequested();
         var encoded = train.Select(p => Encode(new SequenceCodec(tokenizer), p, options.MaxLength)).ToArray();
         // Trains the parameters that require gradients; disposed last: with bf16 it hands the model back in float32.
         using var optimizer = MasterWeightOptimizer.AdamW([model], options.MixedPrecision, options.LearningRate, options.WeightDecay);
@@ -41,6 +44,7 @@ public static class RewardModelTrainer
         {
             for (int epoch = 1; epoch <= options.Epochs; epoch++)
             {
+                cancellationToken.ThrowIfCancellationRequested();
                 model.train();
                 double lossSum = 0;
                 int steps = 0, right = 0;

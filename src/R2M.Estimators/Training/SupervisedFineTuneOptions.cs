@@ -36,6 +36,12 @@ public sealed record SupervisedFineTuneOptions
     public IProgress<SupervisedFineTuneReport>? Progress { get; init; }
     /// <summary>Seed of the batch order.</summary>
     public int Seed { get; init; } = 1;
+    /// <summary>
+    /// Stops training before the next batch (checked before the first one too), also when the stage runs inside a
+    /// pipeline's Fit; training then throws <see cref="OperationCanceledException"/>.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public CancellationToken CancellationToken { get; init; }
 
     /// <summary>
     /// Throws <see cref="ArgumentOutOfRangeException"/> naming the first option out of its range, its value and

@@ -25,6 +25,9 @@ public static class SupervisedFineTuner
         SupervisedFineTuneOptions options, CancellationToken cancellationToken = default)
     {
         if (train.Count == 0) throw new ArgumentException("Supervised fine-tuning needs at least one training pair.", nameof(train));
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, options.CancellationToken);
+        cancellationToken = linked.Token;
+        cancellationToken.ThrowIfCancellationRequested();
         Device device = model.Body.TokenEmbeddingWeight.device;
         var codec = new SequenceCodec(tokenizer);
         var trainSeqs = train.Select(p => codec.Encode(p.Prompt, p.Response, options.MaxLength)).ToArray();
@@ -34,6 +37,7 @@ public static class SupervisedFineTuner
         var reports = new List<SupervisedFineTuneReport>();
         for (int epoch = 1; epoch <= options.Epochs; epoch++)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             model.train();
             double sum = 0;
             int steps = 0;

@@ -16,10 +16,19 @@ internal static class JsonFields
 
     public static string RequireString(JsonElement record, string field) => AsString(Require(record, field), field);
 
-    public static string AsString(JsonElement value, string field) =>
-        value.ValueKind == JsonValueKind.String
-            ? value.GetString()!
-            : throw new InvalidRecordException(field, $"expected text, got {Describe(value)}");
+    public static string AsString(JsonElement value, string field)
+    {
+        if (value.ValueKind != JsonValueKind.String) throw new InvalidRecordException(field, $"expected text, got {Describe(value)}");
+        try
+        {
+            return value.GetString()!;
+        }
+        catch (InvalidOperationException)
+        {
+            // Valid JSON, not valid text: an escaped lone surrogate such as "\ud800".
+            throw new InvalidRecordException(field, "holds an escaped lone surrogate (such as \\ud800), which is not text");
+        }
+    }
 
     /// <summary>The optional numeric <c>margin</c> (0 when absent or null).</summary>
     public static float OptionalMargin(JsonElement record)

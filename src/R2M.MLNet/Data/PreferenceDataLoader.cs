@@ -22,7 +22,7 @@ public static class PreferenceDataLoader
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         options ??= new PreferenceLoaderOptions();
-        string text = File.ReadAllText(path);
+        string text = PreferenceText.Read(path);
         if (string.IsNullOrWhiteSpace(text))
             throw new PreferenceDataException(new PreferenceDataError(path, null, null, null, null, "the file is empty"));
 

@@ -70,7 +70,7 @@ public sealed class R2MEnginePool : IDisposable
 
     /// <summary>Loads the model now if it is not loaded yet (and starts watching the file when asked to).</summary>
     /// <exception cref="FileNotFoundException">The model file does not exist.</exception>
-    /// <exception cref="InvalidDataException">The file is not a valid R2M model zip.</exception>
+    /// <exception cref="R2MModelFormatException">The file is not a valid R2M model zip.</exception>
     public void EnsureLoaded()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);

@@ -19,7 +19,9 @@ public static class AtomicFile
         string full = Path.GetFullPath(path);
         string dir = Path.GetDirectoryName(full)!;
         Directory.CreateDirectory(dir);
-        string temp = Path.Combine(dir, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
+        string prefix = $".{Path.GetFileName(full)}.";
+        StaleTemp.Sweep(dir, prefix, ".tmp"); // what a killed writer left beside the target
+        string temp = Path.Combine(dir, StaleTemp.Name(prefix, ".tmp"));
         try
         {
             using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))

@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -25,69 +24,122 @@ public static class Safetensors
     /// <param name="End">One past the last byte, relative to the data section.</param>
     public sealed record Entry(string Name, ScalarType DType, long[] Shape, long Begin, long End);
 
-    /// <summary>Reads and validates the header of <paramref name="path"/>.</summary>
-    /// <exception cref="InvalidDataException">The file is truncated, corrupted or inconsistent; the message names the file and the entry.</exception>
+    /// <summary>
+    /// Reads and validates the header of <paramref name="path"/> without reading any tensor: lengths are checked
+    /// before they are allocated, shapes with checked arithmetic, and the entries must tile the data section
+    /// exactly (no overlap, no gap, no trailing bytes), as the format requires.
+    /// </summary>
+    /// <exception cref="R2MModelFormatException">The file is truncated, corrupted or inconsistent; the message names the file and the entry.</exception>
     public static (IReadOnlyList<Entry> Entries, long DataStart) ReadHeader(string path)
     {
         using var stream = File.OpenRead(path);
         long length = stream.Length;
-        if (length < 8) throw Bad(path, $"the file has {length} bytes, fewer than the 8-byte header length");
+        if (length < 8) throw Bad(path, null, $"the file has {length} bytes, fewer than the 8-byte header length");
         Span<byte> prefix = stackalloc byte[8];
         stream.ReadExactly(prefix);
-        long headerLength = (long)BinaryPrimitives.ReadUInt64LittleEndian(prefix);
-        if (headerLength > MaxHeaderBytes || 8 + headerLength > length)
-            throw Bad(path, $"header length {headerLength} does not fit in the file ({length} bytes): truncated or not a safetensors file");
+        ulong declared = BinaryPrimitives.ReadUInt64LittleEndian(prefix);
+        if (declared > (ulong)MaxHeaderBytes || declared > (ulong)(length - 8))
+            throw Bad(path, null, $"header length {declared} does not fit in the file ({length} bytes): truncated or not a safetensors file");
+        long headerLength = (long)declared;
         var header = new byte[headerLength];
         stream.ReadExactly(header);
         JsonObject root;
         try
         {
-            root = JsonNode.Parse(header) as JsonObject ?? throw Bad(path, "the header is not a JSON object");
+            root = JsonNode.Parse(header) as JsonObject ?? throw Bad(path, null, "the header is not a JSON object");
         }
-        catch (JsonException e)
+        catch (Exception e) when (e is JsonException or ArgumentException)
         {
-            throw Bad(path, $"the header is not valid JSON: {e.Message}");
+            throw Bad(path, null, $"the header is not valid JSON: {e.Message}");
         }
+        if (root.Count > ModelFileLimits.MaxTensors) throw Bad(path, null, $"the header lists {root.Count} tensors, more than {ModelFileLimits.MaxTensors}");
         long dataStart = 8 + headerLength;
         long dataLength = length - dataStart;
         var entries = new List<Entry>();
         foreach (var (name, node) in root)
         {
             if (name == "__metadata__") continue;
-            if (node is not JsonObject e) throw Bad(path, $"entry '{name}' is not an object");
-            string dtypeName = e["dtype"]?.GetValue<string>() ?? throw Bad(path, $"entry '{name}' has no dtype");
-            ScalarType dtype = ParseDType(dtypeName) ?? throw Bad(path, $"entry '{name}' has unsupported dtype '{dtypeName}'");
-            long[] shape = (e["shape"] as JsonArray)?.Select(d => d!.GetValue<long>()).ToArray() ?? throw Bad(path, $"entry '{name}' has no shape");
-            long[] offsets = (e["data_offsets"] as JsonArray)?.Select(d => d!.GetValue<long>()).ToArray() ?? throw Bad(path, $"entry '{name}' has no data_offsets");
-            if (offsets.Length != 2 || offsets[0] < 0 || offsets[1] < offsets[0])
-                throw Bad(path, $"entry '{name}' has invalid data_offsets [{string.Join(", ", offsets)}]");
-            if (offsets[1] > dataLength)
-                throw Bad(path, $"entry '{name}' ends at byte {offsets[1]} of the data section, which has {dataLength} bytes: the file is truncated");
-            long expected = shape.Aggregate(1L, (a, b) => a * b) * ElementSize(dtype);
-            if (shape.Any(d => d < 0) || offsets[1] - offsets[0] != expected)
-                throw Bad(path, $"entry '{name}' holds {offsets[1] - offsets[0]} bytes but {dtypeName}[{string.Join(", ", shape)}] needs {expected}");
-            entries.Add(new Entry(name, dtype, shape, offsets[0], offsets[1]));
+            entries.Add(ReadEntry(path, name, node, dataLength));
         }
+        long cursor = 0;
+        foreach (var e in entries.OrderBy(e => e.Begin).ThenBy(e => e.End))
+        {
+            if (e.Begin != cursor)
+                throw Bad(path, e.Name, e.Begin < cursor
+                    ? $"has bytes [{e.Begin}, {e.End}) that overlap another tensor's (which end at {cursor})"
+                    : $"starts at byte {e.Begin}, and bytes [{cursor}, {e.Begin}) before it belong to no tensor");
+            cursor = e.End;
+        }
+        if (cursor != dataLength) throw Bad(path, null, $"{dataLength - cursor} trailing bytes after the last tensor belong to no tensor");
         return (entries, dataStart);
+    }
+
+    private static Entry ReadEntry(string path, string name, JsonNode? node, long dataLength)
+    {
+        if (node is not JsonObject e) throw Bad(path, name, "is not an object");
+        string dtypeName = e["dtype"] is JsonValue dv && dv.TryGetValue(out string? dn) ? dn : throw Bad(path, name, "has no dtype string");
+        ScalarType dtype = ParseDType(dtypeName) ?? throw Bad(path, name, $"has unsupported dtype '{dtypeName}'");
+        long[] shape = Integers(path, name, e["shape"], "shape", ModelFileLimits.MaxRank);
+        long[] offsets = Integers(path, name, e["data_offsets"], "data_offsets", 2);
+        if (offsets.Length != 2 || offsets[1] < offsets[0])
+            throw Bad(path, name, $"has invalid data_offsets [{string.Join(", ", offsets)}]");
+        if (offsets[1] > dataLength)
+            throw Bad(path, name, $"ends at byte {offsets[1]} of the data section, which has {dataLength} bytes: the file is truncated");
+        long expected;
+        try
+        {
+            expected = checked(shape.Aggregate(1L, (a, b) => checked(a * b)) * ElementSize(dtype));
+        }
+        catch (OverflowException)
+        {
+            throw Bad(path, name, $"has shape [{string.Join(", ", shape)}], more elements than a 64-bit count holds");
+        }
+        if (offsets[1] - offsets[0] != expected)
+            throw Bad(path, name, $"holds {offsets[1] - offsets[0]} bytes but {dtypeName}[{string.Join(", ", shape)}] needs {expected}");
+        return new Entry(name, dtype, shape, offsets[0], offsets[1]);
+    }
+
+    /// <summary>A JSON array of non-negative integers (at most <paramref name="max"/>), or an error naming the entry and field.</summary>
+    private static long[] Integers(string path, string name, JsonNode? node, string field, int max)
+    {
+        if (node is not JsonArray array) throw Bad(path, name, $"has no {field} array");
+        if (array.Count > max) throw Bad(path, name, $"has a {field} of {array.Count} numbers, more than {max}");
+        var values = new long[array.Count];
+        for (int i = 0; i < values.Length; i++)
+        {
+            if (array[i] is not JsonValue v || !v.TryGetValue(out long x) || x < 0)
+                throw Bad(path, name, $"has {field}[{i}] = {array[i]?.ToJsonString() ?? "null"}, not a non-negative integer");
+            values[i] = x;
+        }
+        return values;
     }
 
     /// <summary>
     /// Loads every tensor of <paramref name="path"/> on the CPU, converted to <paramref name="dtype"/> when it
-    /// is given (float entries only; integer entries keep their type).
+    /// is given (float entries only; integer entries keep their type). Each tensor is allocated once at its
+    /// header-checked size and filled straight from the file in chunks, so tensors over 2 GiB load too.
     /// </summary>
     public static Dictionary<string, Tensor> Load(string path, ScalarType? dtype = null)
     {
+        if (!BitConverter.IsLittleEndian) throw new PlatformNotSupportedException("safetensors reading needs a little-endian machine.");
         var (entries, dataStart) = ReadHeader(path);
         var result = new Dictionary<string, Tensor>(StringComparer.Ordinal);
-        using var stream = File.OpenRead(path);
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
         try
         {
             foreach (var e in entries)
             {
-                var bytes = new byte[e.End - e.Begin];
-                stream.Position = dataStart + e.Begin;
-                stream.ReadExactly(bytes);
-                Tensor raw = Decode(bytes, e.DType).reshape(e.Shape);
+                Tensor raw = torch.empty(e.Shape, e.DType);
+                try
+                {
+                    stream.Position = dataStart + e.Begin;
+                    if (e.End > e.Begin) raw.ReadBytesFromStream(stream, 1 << 20);
+                }
+                catch
+                {
+                    raw.Dispose();
+                    throw;
+                }
                 bool convert = dtype is ScalarType target && raw.dtype != target && torch.is_floating_point(raw);
                 result[e.Name] = convert ? raw.to_type(dtype!.Value, disposeAfter: true) : raw;
             }
@@ -136,45 +188,9 @@ public static class Safetensors
             foreach (string name in names)
             {
                 using var cpu = tensors[name].detach().cpu().contiguous();
-                stream.Write(cpu.bytes);
+                if (cpu.numel() > 0) cpu.WriteBytesToStream(stream, 1 << 20);
             }
         });
-    }
-
-    /// <summary>
-    /// Little-endian bytes to a tensor of <paramref name="dtype"/>. Half-precision values are widened to
-    /// float32 on the way (exact) and narrowed back, so the stored values are kept bit for bit.
-    /// </summary>
-    private static Tensor Decode(byte[] bytes, ScalarType dtype)
-    {
-        if (!BitConverter.IsLittleEndian) throw new PlatformNotSupportedException("safetensors reading needs a little-endian machine.");
-        ReadOnlySpan<byte> span = bytes;
-        switch (dtype)
-        {
-            case ScalarType.Float32: return torch.tensor(MemoryMarshal.Cast<byte, float>(span).ToArray());
-            case ScalarType.Float64: return torch.tensor(MemoryMarshal.Cast<byte, double>(span).ToArray());
-            case ScalarType.Int64: return torch.tensor(MemoryMarshal.Cast<byte, long>(span).ToArray());
-            case ScalarType.Int32: return torch.tensor(MemoryMarshal.Cast<byte, int>(span).ToArray());
-            case ScalarType.Int16: return torch.tensor(MemoryMarshal.Cast<byte, short>(span).ToArray());
-            case ScalarType.Int8: return torch.tensor(MemoryMarshal.Cast<byte, sbyte>(span).ToArray());
-            case ScalarType.Byte: return torch.tensor(span.ToArray());
-            case ScalarType.Bool: return torch.tensor(span.ToArray()).to_type(ScalarType.Bool, disposeAfter: true);
-            case ScalarType.Float16:
-            {
-                var halves = MemoryMarshal.Cast<byte, Half>(span);
-                var widened = new float[halves.Length];
-                for (int i = 0; i < halves.Length; i++) widened[i] = (float)halves[i];
-                return torch.tensor(widened).to_type(ScalarType.Float16, disposeAfter: true);
-            }
-            case ScalarType.BFloat16:
-            {
-                var raw = MemoryMarshal.Cast<byte, ushort>(span);
-                var widened = new float[raw.Length];
-                for (int i = 0; i < raw.Length; i++) widened[i] = BitConverter.Int32BitsToSingle(raw[i] << 16);
-                return torch.tensor(widened).to_type(ScalarType.BFloat16, disposeAfter: true);
-            }
-            default: throw new NotSupportedException($"dtype {dtype} cannot be read by R2M.");
-        }
     }
 
     /// <summary>Bytes per element of a safetensors dtype.</summary>
@@ -202,5 +218,6 @@ public static class Safetensors
         _ => throw new NotSupportedException($"dtype {dtype} cannot be stored in safetensors by R2M."),
     };
 
-    private static InvalidDataException Bad(string path, string what) => new($"{path}: invalid safetensors file: {what}.");
+    private static R2MModelFormatException Bad(string path, string? tensor, string what) =>
+        new(path, null, tensor is null ? $"invalid safetensors file: {what}" : $"invalid safetensors file: entry '{tensor}' {what}");
 }

@@ -19,8 +19,8 @@ public sealed class Gpt2Body : DecoderBody
         wpe = nn.Embedding(config.MaxPositions, config.HiddenSize);
         using (no_grad())
         {
-            wte.weight!.normal_(0, 0.02);
-            wpe.weight!.normal_(0, 0.01);
+            EmbeddingWeights.Owned(wte).normal_(0, 0.02);
+            EmbeddingWeights.Owned(wpe).normal_(0, 0.01);
         }
         h = nn.ModuleList(Enumerable.Range(0, config.NumLayers).Select(i => new Gpt2Block(config, i)).ToArray());
         ln_f = nn.LayerNorm(config.HiddenSize, config.NormEps);
@@ -31,7 +31,7 @@ public sealed class Gpt2Body : DecoderBody
     public override string CheckpointPrefix => "transformer";
 
     /// <inheritdoc />
-    public override Tensor TokenEmbeddingWeight => wte.weight!;
+    public override Tensor TokenEmbeddingWeight => EmbeddingWeights.Owned(wte);
 
     /// <inheritdoc />
     protected override Tensor Run(Tensor inputIds, AttentionContext context)

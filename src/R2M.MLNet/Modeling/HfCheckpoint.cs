@@ -22,6 +22,7 @@ public static class HfCheckpoint
     public static CausalLM LoadCausalLM(string folder, ScalarType dtype = ScalarType.Float32, Device? device = null)
     {
         var config = HfConfig.Read(Path.Combine(folder, ConfigFile));
+        CheckpointPreflight.Check(folder, config, Path.Combine(folder, ConfigFile));
         var model = new CausalLM(config);
         LoadInto(model, folder, config, dtype, device);
         return model;
@@ -31,10 +32,11 @@ public static class HfCheckpoint
     public static SequenceScoreModel LoadSequenceScoreModel(string folder, ScalarType dtype = ScalarType.Float32, Device? device = null)
     {
         var config = HfConfig.Read(Path.Combine(folder, ConfigFile));
+        CheckpointPreflight.Check(folder, config, Path.Combine(folder, ConfigFile));
         var weights = ReadWeights(folder, dtype);
         try
         {
-            int labels = weights.TryGetValue("score.weight", out var head) ? (int)head.shape[0] : 1;
+            int labels = weights.TryGetValue("score.weight", out var head) ? (int)Math.Min(head.shape[0], 1 << 16) : 1;
             var model = new SequenceScoreModel(config, labels);
             CopyStrict(model, weights, config, folder);
             return (SequenceScoreModel)Place(model, dtype, device);
@@ -102,8 +104,8 @@ public static class HfCheckpoint
         string index = Path.Combine(folder, IndexFile);
         if (!File.Exists(index))
             throw new FileNotFoundException($"{folder}: no {WeightsFile} and no {IndexFile} (only safetensors checkpoints are read; pickle files are never loaded).");
-        var map = JsonNode.Parse(File.ReadAllText(index))?["weight_map"] as JsonObject
-            ?? throw new InvalidDataException($"{index}: no 'weight_map' object.");
+        var map = ModelJson.ReadObject(index)["weight_map"] as JsonObject
+            ?? throw new R2MModelFormatException(index, "weight_map", "missing or not an object");
         return map.Select(kv => kv.Key).ToHashSet(StringComparer.Ordinal);
     }
 
@@ -116,27 +118,20 @@ public static class HfCheckpoint
         if (!File.Exists(index))
             throw new FileNotFoundException($"{folder}: no {WeightsFile} and no {IndexFile} (only safetensors checkpoints are read; pickle files are never loaded).");
 
-        JsonObject map;
-        try
-        {
-            map = JsonNode.Parse(File.ReadAllText(index))?["weight_map"] as JsonObject
-                ?? throw new InvalidDataException($"{index}: no 'weight_map' object.");
-        }
-        catch (JsonException e)
-        {
-            throw new InvalidDataException($"{index}: not valid JSON: {e.Message}", e);
-        }
+        JsonObject map = ModelJson.ReadObject(index)["weight_map"] as JsonObject
+            ?? throw new R2MModelFormatException(index, "weight_map", "missing or not an object");
         var result = new Dictionary<string, Tensor>(StringComparer.Ordinal);
-        foreach (var shard in map.GroupBy(kv => kv.Value!.GetValue<string>(), kv => kv.Key))
+        foreach (var shard in map.GroupBy(kv => kv.Value is JsonValue v && v.TryGetValue(out string? n) ? n
+                     : throw new R2MModelFormatException(index, $"weight_map.{kv.Key}", "must be a shard file name"), kv => kv.Key))
         {
             string shardPath = Path.Combine(folder, shard.Key);
             if (Path.GetDirectoryName(Path.GetFullPath(shardPath)) != Path.GetFullPath(folder).TrimEnd(Path.DirectorySeparatorChar))
-                throw new InvalidDataException($"{index}: shard name '{shard.Key}' points outside the folder.");
+                throw new R2MModelFormatException(index, "weight_map", $"shard name '{shard.Key}' points outside the folder");
             var tensors = Safetensors.Load(shardPath, dtype);
             foreach (string key in shard)
             {
                 if (!tensors.Remove(key, out var t))
-                    throw new InvalidDataException($"{index}: maps '{key}' to {shard.Key}, which does not hold it.");
+                    throw new R2MModelFormatException(index, $"weight_map.{key}", $"maps '{key}' to {shard.Key}, which does not hold it");
                 result[key] = t;
             }
             foreach (var extra in tensors.Values) extra.Dispose();
@@ -165,10 +160,10 @@ public static class HfCheckpoint
         var missing = expected.Keys.Where(k => !byKey.ContainsKey(k)).ToList();
         if (missing.Count > 0 || unexpected.Count > 0)
         {
-            throw new InvalidDataException(
-                $"{source}: the checkpoint's keys do not match a {config.Family} model of this config. " +
+            throw new R2MModelFormatException(source, null,
+                $"the checkpoint's keys do not match a {config.Family} model of this config. " +
                 $"Missing ({missing.Count}): [{string.Join(", ", missing.Take(20))}{(missing.Count > 20 ? ", ..." : "")}]. " +
-                $"Unexpected ({unexpected.Count}): [{string.Join(", ", unexpected.Take(20))}{(unexpected.Count > 20 ? ", ..." : "")}].");
+                $"Unexpected ({unexpected.Count}): [{string.Join(", ", unexpected.Take(20))}{(unexpected.Count > 20 ? ", ..." : "")}]");
         }
         using (no_grad())
         {
@@ -176,7 +171,7 @@ public static class HfCheckpoint
             {
                 var source_ = byKey[key];
                 if (!source_.shape.SequenceEqual(target.shape))
-                    throw new InvalidDataException($"{source}: '{key}' has shape [{string.Join(", ", source_.shape)}] in the checkpoint; the config needs [{string.Join(", ", target.shape)}].");
+                    throw new R2MModelFormatException(source, key, $"'{key}' has shape [{string.Join(", ", source_.shape)}] in the checkpoint; the config needs [{string.Join(", ", target.shape)}]");
                 target.copy_(source_);
             }
         }

@@ -16,23 +16,13 @@ public static class HfConfig
     public static CausalLMConfig Read(string path)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"No config.json at {path}.", path);
-        JsonObject root;
-        try
-        {
-            root = JsonNode.Parse(File.ReadAllText(path)) as JsonObject
-                ?? throw new InvalidDataException($"{path}: the top level must be a JSON object.");
-        }
-        catch (JsonException e)
-        {
-            throw new InvalidDataException($"{path}: not valid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}): {e.Message}", e);
-        }
-        return Parse(root, path);
+        return Parse(ModelJson.ReadObject(path), path);
     }
 
     /// <summary>Builds a config from a parsed config.json object; <paramref name="source"/> names it in errors.</summary>
     public static CausalLMConfig Parse(JsonObject root, string source)
     {
-        var r = new FieldReader(root, source);
+        var r = new HfConfigFieldReader(root, source);
         string modelType = r.RequiredString("model_type");
         var config = modelType switch
         {
@@ -52,7 +42,27 @@ public static class HfConfig
                 EosTokenId = r.OptionalTokenId("eos_token_id"),
                 PadTokenId = r.OptionalTokenId("pad_token_id"),
             },
-            "llama" or "qwen2" => new CausalLMConfig
+            "llama" or "qwen2" => ReadLlama(r, modelType),
+            _ => throw new NotSupportedException(
+                $"{source}: model_type '{modelType}' is not supported; supported: {string.Join(", ", SupportedModelTypes)}."),
+        };
+        HfConfigBounds.Check(config, r);
+        try
+        {
+            config.Validate();
+        }
+        catch (ArgumentException e)
+        {
+            throw new R2MModelFormatException(source, null, e.Message, e);
+        }
+        return config;
+    }
+
+    private static CausalLMConfig ReadLlama(HfConfigFieldReader r, string modelType)
+    {
+        int? headDim = r.OptionalInt("head_dim");
+        if (headDim < 0) throw r.Bad("head_dim", $"must not be negative, got {headDim}");
+        return new CausalLMConfig
             {
                 Family = modelType == "llama" ? ModelFamily.Llama : ModelFamily.Qwen2,
                 VocabSize = r.RequiredInt("vocab_size"),
@@ -60,7 +70,7 @@ public static class HfConfig
                 NumLayers = r.RequiredInt("num_hidden_layers"),
                 NumHeads = r.RequiredInt("num_attention_heads"),
                 NumKeyValueHeads = r.OptionalInt("num_key_value_heads") ?? r.RequiredInt("num_attention_heads"),
-                HeadDim = r.OptionalInt("head_dim") ?? 0,
+                HeadDim = headDim ?? 0,
                 IntermediateSize = r.RequiredInt("intermediate_size"),
                 MaxPositions = r.OptionalInt("max_position_embeddings") ?? 2048,
                 NormEps = r.OptionalDouble("rms_norm_eps") ?? 1e-6,
@@ -72,22 +82,10 @@ public static class HfConfig
                 BosTokenId = r.OptionalTokenId("bos_token_id"),
                 EosTokenId = r.OptionalTokenId("eos_token_id"),
                 PadTokenId = r.OptionalTokenId("pad_token_id"),
-            },
-            _ => throw new NotSupportedException(
-                $"{source}: model_type '{modelType}' is not supported; supported: {string.Join(", ", SupportedModelTypes)}."),
-        };
-        try
-        {
-            config.Validate();
-        }
-        catch (ArgumentException e)
-        {
-            throw new InvalidDataException($"{source}: {e.Message}", e);
-        }
-        return config;
+            };
     }
 
-    private static double ReadRopeTheta(FieldReader r)
+    private static double ReadRopeTheta(HfConfigFieldReader r)
     {
         // transformers 5.x: "rope_parameters": {"rope_theta": ..., "rope_type": "default"}; 4.x: top-level
         // "rope_theta" and optional "rope_scaling".
@@ -95,12 +93,17 @@ public static class HfConfig
         JsonObject? scaling = r.OptionalObject("rope_scaling");
         foreach (var (obj, name) in new[] { (parameters, "rope_parameters"), (scaling, "rope_scaling") })
         {
-            string? type = obj?["rope_type"]?.GetValue<string>() ?? obj?["type"]?.GetValue<string>();
+            if (obj is null) continue;
+            string? type = r.StringIn(obj, name, "rope_type") ?? r.StringIn(obj, name, "type");
+            if (type is null && name == "rope_scaling")
+                throw r.Bad("rope_scaling", "has no 'rope_type' (or 'type'); without it the scaling cannot be applied");
             if (type is not null && type != "default")
                 throw new NotSupportedException($"{r.Source}: {name}.rope_type '{type}' is not supported; only 'default' RoPE is.");
         }
-        if (parameters?["rope_theta"] is JsonValue theta) return theta.GetValue<double>();
-        return r.OptionalDouble("rope_theta") ?? 10000.0;
+        double theta = parameters?["rope_theta"] is not null ? r.DoubleIn(parameters, "rope_parameters", "rope_theta") : r.OptionalDouble("rope_theta") ?? 10000.0;
+        string field = parameters?["rope_theta"] is not null ? "rope_parameters.rope_theta" : "rope_theta";
+        if (!(theta > 0) || double.IsInfinity(theta)) throw r.Bad(field, $"must be a positive finite number, got {theta}");
+        return theta;
     }
 
     /// <summary>
@@ -147,62 +150,5 @@ public static class HfConfig
         if (numLabels is int labels) root["num_labels"] = labels;
         root["torch_dtype"] = "float32";
         AtomicFile.WriteAllText(path, root.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
-    }
-
-    /// <summary>Typed access to config.json fields with errors that name the file and the field.</summary>
-    private sealed class FieldReader(JsonObject root, string source)
-    {
-        public string Source => source;
-
-        public string RequiredString(string name) =>
-            Get(name) is JsonValue v && v.TryGetValue(out string? s) ? s : throw Missing(name, "a string");
-
-        public int RequiredInt(string name) => OptionalInt(name) ?? throw Missing(name, "an integer");
-
-        public int? OptionalInt(string name) => Get(name) switch
-        {
-            null => null,
-            JsonValue v when v.TryGetValue(out int i) => i,
-            JsonValue v when v.TryGetValue(out double d) && d == Math.Floor(d) => (int)d,
-            _ => throw Wrong(name, "an integer"),
-        };
-
-        public double? OptionalDouble(string name) => Get(name) switch
-        {
-            null => null,
-            JsonValue v when v.TryGetValue(out double d) => d,
-            _ => throw Wrong(name, "a number"),
-        };
-
-        public bool? OptionalBool(string name) => Get(name) switch
-        {
-            null => null,
-            JsonValue v when v.TryGetValue(out bool b) => b,
-            _ => throw Wrong(name, "true or false"),
-        };
-
-        public JsonObject? OptionalObject(string name) => Get(name) switch
-        {
-            null => null,
-            JsonObject o => o,
-            _ => throw Wrong(name, "an object"),
-        };
-
-        /// <summary>A token id, or the first of a list of ids (eos_token_id may be a list).</summary>
-        public int? OptionalTokenId(string name) => Get(name) switch
-        {
-            null => null,
-            JsonArray a when a.Count > 0 && a[0] is JsonValue v && v.TryGetValue(out int first) => first,
-            JsonArray => null,
-            _ => OptionalInt(name),
-        };
-
-        private JsonNode? Get(string name) => root.TryGetPropertyValue(name, out JsonNode? node) ? node : null;
-
-        private InvalidDataException Missing(string name, string kind) =>
-            new($"{source}: missing field '{name}' ({kind}), required for model_type '{root["model_type"]}'.");
-
-        private InvalidDataException Wrong(string name, string kind) =>
-            new($"{source}: field '{name}' must be {kind}, got {Get(name)?.ToJsonString()}.");
     }
 }

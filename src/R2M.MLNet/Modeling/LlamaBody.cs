@@ -15,7 +15,7 @@ public sealed class LlamaBody : DecoderBody
     public LlamaBody(CausalLMConfig config) : base(nameof(LlamaBody), config)
     {
         embed_tokens = nn.Embedding(config.VocabSize, config.HiddenSize);
-        using (no_grad()) embed_tokens.weight!.normal_(0, 0.02);
+        using (no_grad()) EmbeddingWeights.Owned(embed_tokens).normal_(0, 0.02);
         layers = nn.ModuleList(Enumerable.Range(0, config.NumLayers).Select(i => new LlamaDecoderLayer(config, i)).ToArray());
         norm = new RmsNorm(config.HiddenSize, config.NormEps);
         RegisterComponents();
@@ -25,7 +25,7 @@ public sealed class LlamaBody : DecoderBody
     public override string CheckpointPrefix => "model";
 
     /// <inheritdoc />
-    public override Tensor TokenEmbeddingWeight => embed_tokens.weight!;
+    public override Tensor TokenEmbeddingWeight => EmbeddingWeights.Owned(embed_tokens);
 
     /// <inheritdoc />
     protected override Tensor Run(Tensor inputIds, AttentionContext context)

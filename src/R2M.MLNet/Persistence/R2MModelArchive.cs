@@ -14,15 +14,17 @@ namespace R2M.MLNet.Persistence;
 /// The R2M model zip: ML.NET's own model entries (its graph: R2M's stand-in, or a chain of it and other ML.NET
 /// transformers saved by ML.NET, hashed in the manifest like every entry) plus R2M's entries under <c>r2m/</c>:
 /// <code>
-/// r2m/manifest.json                  format name, format version, SHA-256 of every other entry
+/// r2m/manifest.json                  format name, format version, SHA-256 and byte size of every other entry
+///                                    (sizes are optional for readers: zips saved before they existed have none)
 /// r2m/model.json                     ω, generation defaults, aligner width, tokenizer kind
 /// r2m/policy/{config.json, model.safetensors}
 /// r2m/reward_model/{config.json, model.safetensors}
 /// r2m/aligner.safetensors            when the reward model has R2M's cross-attention
 /// r2m/tokenizer/*                    tokenizer files (HuggingFace tokenizers only)
 /// </code>
-/// Reading refuses truncated, corrupted or tampered archives, unknown format versions and entry names
-/// that would escape a folder. Writing goes to a temporary file that is then moved into place.
+/// Reading refuses truncated, corrupted or tampered archives, unknown format versions, entry names that would
+/// escape a folder, and sizes beyond docs/reliability.md's bounds, before allocating for them. Writing goes to a
+/// temporary file that is then moved into place.
 /// </summary>
 public static class R2MModelArchive
 {
@@ -45,7 +47,8 @@ public static class R2MModelArchive
                 entries[e.FullName] = ReadAll(e);
             }
         }
-        string temp = Path.Combine(Path.GetTempPath(), $"r2m-save-{Guid.NewGuid():N}");
+        StaleTemp.Sweep(Path.GetTempPath(), "r2m-save-");
+        string temp = Path.Combine(Path.GetTempPath(), StaleTemp.Name("r2m-save-"));
         try
         {
             HfCheckpoint.Save(model.Policy, Path.Combine(temp, "policy"));
@@ -78,6 +81,7 @@ public static class R2MModelArchive
             ["format"] = FormatName,
             ["version"] = FormatVersion,
             ["entries"] = new JsonObject(entries.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)Sha256(kv.Value)))),
+            ["sizes"] = new JsonObject(entries.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)kv.Value.LongLength))),
         };
         entries[ManifestEntry] = JsonSerializer.SerializeToUtf8Bytes(manifest, new JsonSerializerOptions { WriteIndented = true });
 
@@ -92,103 +96,95 @@ public static class R2MModelArchive
         });
     }
 
-    /// <summary>Reads and verifies the archive, then rebuilds the model on <paramref name="device"/>.</summary>
-    /// <exception cref="InvalidDataException">The archive is not a valid R2M model zip; the message says why.</exception>
+    /// <summary>Entries every model zip has.</summary>
+    internal static readonly string[] RequiredEntries =
+        ["r2m/model.json", "r2m/policy/config.json", "r2m/policy/model.safetensors", "r2m/reward_model/config.json", "r2m/reward_model/model.safetensors"];
+
+    /// <summary>
+    /// Verifies the archive (see <see cref="ArchiveExtractor"/>), then rebuilds the model on <paramref name="device"/>.
+    /// Every problem with the file is an <see cref="R2MModelFormatException"/> naming the zip and the entry
+    /// (<c>model.zip!r2m/policy/config.json</c>); nothing is allocated for a model until its config has been
+    /// checked against bounds and against the weights' headers.
+    /// </summary>
+    /// <exception cref="FileNotFoundException">There is no file at <paramref name="path"/>.</exception>
+    /// <exception cref="R2MModelFormatException">The archive is not a valid R2M model zip; the message says why.</exception>
     public static R2MModel Load(string path, Device? device = null)
     {
-        var entries = ReadVerified(path);
-        JsonObject description = JsonNode.Parse(entries["r2m/model.json"]) as JsonObject
-            ?? throw Bad(path, "r2m/model.json is not a JSON object");
-        string temp = Path.Combine(Path.GetTempPath(), $"r2m-load-{Guid.NewGuid():N}");
+        if (!File.Exists(path)) throw new FileNotFoundException($"No R2M model zip at {path}.", path);
+        string tempRoot = Path.GetTempPath();
+        StaleTemp.Sweep(tempRoot, "r2m-load-");
+        string temp = Path.Combine(tempRoot, StaleTemp.Name("r2m-load-"));
+        CausalLM? policy = null;
+        SequenceScoreModel? rewardModel = null;
+        PolicyFeedbackRewardHead? aligner = null;
         try
         {
-            foreach (var (name, bytes) in entries.Where(kv => kv.Key.StartsWith("r2m/", StringComparison.Ordinal)))
+            ArchiveExtractor.Extract(path, temp);
+            string r2m = Path.Combine(temp, "r2m");
+            var description = ModelDescription.Parse(ModelJson.ReadObject(Path.Combine(r2m, "model.json"), $"{path}!r2m/model.json"), $"{path}!r2m/model.json");
+            var tokenizerFiles = ReadTokenizerFiles(Path.Combine(r2m, "tokenizer"));
+            var spec = TokenizerSpec.FromParts(description.Tokenizer, tokenizerFiles);
+            policy = HfCheckpoint.LoadCausalLM(Path.Combine(r2m, "policy"), device: device);
+            rewardModel = HfCheckpoint.LoadSequenceScoreModel(Path.Combine(r2m, "reward_model"), device: device);
+            if (description.AlignerWidth is int width)
             {
-                string target = Path.Combine(temp, name);
-                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-                File.WriteAllBytes(target, bytes);
-            }
-            var policy = HfCheckpoint.LoadCausalLM(Path.Combine(temp, "r2m", "policy"), device: device);
-            var rewardModel = HfCheckpoint.LoadSequenceScoreModel(Path.Combine(temp, "r2m", "reward_model"), device: device);
-            PolicyFeedbackRewardHead? aligner = null;
-            if (description["aligner_width"] is JsonValue width)
-            {
-                aligner = new PolicyFeedbackRewardHead(rewardModel.Head, policy.Config.HiddenSize, width.GetValue<int>());
-                var weights = Safetensors.Load(Path.Combine(temp, "r2m", "aligner.safetensors"));
-                using (no_grad())
+                string alignerPath = Path.Combine(r2m, "aligner.safetensors");
+                if (!File.Exists(alignerPath)) throw new R2MModelFormatException(path, "aligner_width", "model.json names an aligner but r2m/aligner.safetensors is missing");
+                aligner = new PolicyFeedbackRewardHead(rewardModel.Head, policy.Config.HiddenSize, width);
+                var weights = Safetensors.Load(alignerPath);
+                try
                 {
-                    foreach (var (key, tensor) in aligner.state_dict())
-                    {
-                        if (!weights.TryGetValue(key, out var saved)) throw Bad(path, $"r2m/aligner.safetensors has no '{key}'");
-                        tensor.copy_(saved);
-                    }
+                    HfCheckpoint.CopyStrict(aligner, weights, policy.Config, alignerPath);
                 }
-                foreach (var t in weights.Values) t.Dispose();
+                finally
+                {
+                    foreach (var t in weights.Values) t.Dispose();
+                }
             }
-            var tokenizerFiles = entries.Where(kv => kv.Key.StartsWith("r2m/tokenizer/", StringComparison.Ordinal))
-                .ToDictionary(kv => kv.Key["r2m/tokenizer/".Length..], kv => kv.Value, StringComparer.Ordinal);
-            var spec = TokenizerSpec.FromParts(description["tokenizer"]!.GetValue<string>(), tokenizerFiles);
-            var generation = description["generation"].Deserialize<R2MGenerationDefaults>() ?? new R2MGenerationDefaults();
-            return new R2MModel(policy, spec, rewardModel, aligner, description["omega"]!.GetValue<double>(), generation);
+            var model = new R2MModel(policy, spec, rewardModel, aligner, description.Omega, description.Generation);
+            (policy, rewardModel, aligner) = (null, null, null); // owned by the model now
+            return model;
+        }
+        catch (R2MModelFormatException e) when (e.File.StartsWith(temp, StringComparison.Ordinal))
+        {
+            throw e.Renamed(path + "!" + Path.GetRelativePath(temp, e.File).Replace(Path.DirectorySeparatorChar, '/'));
+        }
+        catch (NotSupportedException e)
+        {
+            throw new R2MModelFormatException(path, null, e.Message.Replace(temp + Path.DirectorySeparatorChar, path + "!", StringComparison.Ordinal), e);
         }
         finally
         {
-            if (Directory.Exists(temp)) Directory.Delete(temp, recursive: true);
+            policy?.Dispose();
+            rewardModel?.Dispose();
+            aligner?.Dispose();
+            try
+            {
+                if (Directory.Exists(temp)) Directory.Delete(temp, recursive: true);
+            }
+            catch (IOException)
+            {
+                // Left for the next load's sweep.
+            }
         }
     }
 
-    /// <summary>
-    /// Reads every entry and checks names, manifest, format version and SHA-256 hashes. Returns entry bytes by name.
-    /// </summary>
-    public static IReadOnlyDictionary<string, byte[]> ReadVerified(string path)
+    private static Dictionary<string, byte[]> ReadTokenizerFiles(string folder)
     {
-        if (!File.Exists(path)) throw new FileNotFoundException($"No R2M model zip at {path}.", path);
-        var entries = new Dictionary<string, byte[]>(StringComparer.Ordinal);
-        try
+        var files = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        if (!Directory.Exists(folder)) return files;
+        foreach (string file in Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories))
         {
-            using var zip = ZipFile.OpenRead(path);
-            foreach (var e in zip.Entries)
-            {
-                if (!IsSafeName(e.FullName)) throw Bad(path, $"entry name '{e.FullName}' would escape the archive's folder; refused");
-                if (!entries.TryAdd(e.FullName, ReadAll(e))) throw Bad(path, $"entry '{e.FullName}' appears twice");
-            }
+            files[Path.GetRelativePath(folder, file).Replace(Path.DirectorySeparatorChar, '/')] = File.ReadAllBytes(file);
         }
-        catch (InvalidDataException e) when (!e.Message.StartsWith(path, StringComparison.Ordinal))
-        {
-            throw Bad(path, $"not a readable zip archive (truncated or corrupted): {e.Message}");
-        }
-        if (!entries.TryGetValue(ManifestEntry, out var manifestBytes))
-            throw Bad(path, $"no {ManifestEntry}: not an R2M model zip (save with mlContext.R2M().SaveModel, load with mlContext.R2M().LoadModel)");
-        JsonObject manifest;
-        try
-        {
-            manifest = JsonNode.Parse(manifestBytes) as JsonObject ?? throw Bad(path, "the manifest is not a JSON object");
-        }
-        catch (JsonException e)
-        {
-            throw Bad(path, $"the manifest is not valid JSON: {e.Message}");
-        }
-        if (manifest["format"]?.GetValue<string>() != FormatName) throw Bad(path, $"manifest format is '{manifest["format"]}', expected '{FormatName}'");
-        int version = manifest["version"] is JsonValue v && v.TryGetValue(out int parsed) ? parsed : -1;
-        if (version != FormatVersion)
-            throw Bad(path, $"format version {version} is not supported; this build reads version {FormatVersion}");
-        var listed = manifest["entries"] as JsonObject ?? throw Bad(path, "the manifest has no entries");
-        foreach (var (name, hash) in listed)
-        {
-            if (!entries.TryGetValue(name, out var bytes)) throw Bad(path, $"entry '{name}' listed in the manifest is missing");
-            if (!string.Equals(Sha256(bytes), hash?.GetValue<string>(), StringComparison.Ordinal))
-                throw Bad(path, $"entry '{name}' failed its SHA-256 check: the archive was modified or corrupted after saving");
-        }
-        foreach (string name in entries.Keys)
-        {
-            if (name != ManifestEntry && !listed.ContainsKey(name)) throw Bad(path, $"entry '{name}' is not in the manifest: the archive was modified after saving");
-        }
-        foreach (string required in new[] { "r2m/model.json", "r2m/policy/config.json", "r2m/policy/model.safetensors", "r2m/reward_model/config.json", "r2m/reward_model/model.safetensors" })
-        {
-            if (!entries.ContainsKey(required)) throw Bad(path, $"required entry '{required}' is missing");
-        }
-        return entries;
+        return files;
     }
+
+    /// <summary>
+    /// Verifies every entry of the zip at <paramref name="path"/> (names, manifest, sizes, SHA-256) and returns ML.NET's
+    /// graph entries (those outside r2m/) by name; the weights are hashed, not kept.
+    /// </summary>
+    public static IReadOnlyDictionary<string, byte[]> ReadGraph(string path) => ArchiveExtractor.ReadGraph(path);
 
     /// <summary>Whether an entry name stays inside the folder it is extracted to.</summary>
     public static bool IsSafeName(string name) =>
@@ -205,5 +201,4 @@ public static class R2MModelArchive
 
     private static string Sha256(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
 
-    private static InvalidDataException Bad(string path, string what) => new($"{path}: {what}.");
 }

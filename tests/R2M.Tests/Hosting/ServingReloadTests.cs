@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
+using R2M.MLNet;
 using R2M.MLNet.Hosting;
 using R2M.MLNet.Persistence;
 using R2M.Tests.Infrastructure;
@@ -118,14 +119,14 @@ public class ServingReloadTests
 
         var failure = await failed.Task.WaitAsync(Patience); // the watcher tries the truncated file
         failure.ServingVersion.Should().Be(1);
-        failure.Error.Should().BeOfType<InvalidDataException>();
+        failure.Error.Should().BeOfType<R2MModelFormatException>();
         pool.Version.Should().Be(1);
         pool.Generate("hello").Should().Be(first.Generate(["hello"])[0]);
         pool.Score("hello", "world").Should().Be(first.Score(["hello"], ["world"])[0]);
         var error = logs.Entries.Should().ContainSingle(e => e.Level == LogLevel.Error).Subject;
         error.EventId.Id.Should().Be(3);
         error.Message.Should().Be($"Reloading R2M model {path} failed; still serving version 1");
-        error.Error.Should().BeOfType<InvalidDataException>().Which.Message.Should().Contain("truncated or corrupted");
+        error.Error.Should().BeOfType<R2MModelFormatException>().Which.Message.Should().Contain("truncated or corrupted");
         reloaded.Task.IsCompleted.Should().BeFalse();
 
         File.Move(good, path, overwrite: true);

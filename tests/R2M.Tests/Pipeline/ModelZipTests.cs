@@ -2,6 +2,7 @@ using System.IO.Compression;
 using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.ML;
+using R2M.MLNet;
 using R2M.Estimators;
 using R2M.Estimators.Pipeline;
 using R2M.MLNet.Persistence;
@@ -83,7 +84,7 @@ public class ModelZipTests
 
         Action load = () => new MLContext().R2M().LoadModel(path);
 
-        load.Should().Throw<InvalidDataException>().WithMessage($"{path}: not a readable zip archive (truncated or corrupted)*");
+        load.Should().Throw<R2MModelFormatException>().WithMessage($"{path}: not a readable zip archive (truncated or corrupted)*");
     }
 
     [Fact]
@@ -99,7 +100,7 @@ public class ModelZipTests
 
         Action load = () => new MLContext().R2M().LoadModel(path);
 
-        load.Should().Throw<InvalidDataException>().WithMessage($"{path}: entry 'r2m/policy/model.safetensors' failed its SHA-256 check: the archive was modified or corrupted after saving.");
+        load.Should().Throw<R2MModelFormatException>().WithMessage($"{path}: entry 'r2m/policy/model.safetensors' failed its SHA-256 check: the archive was modified or corrupted after saving.");
     }
 
     [Fact]
@@ -111,7 +112,7 @@ public class ModelZipTests
 
         Action load = () => new MLContext().R2M().LoadModel(path);
 
-        load.Should().Throw<InvalidDataException>().WithMessage("*entry 'r2m/extra.bin' is not in the manifest: the archive was modified after saving.");
+        load.Should().Throw<R2MModelFormatException>().WithMessage("*entry 'r2m/extra.bin' is not in the manifest: the archive was modified after saving.");
     }
 
     [Fact]
@@ -129,7 +130,7 @@ public class ModelZipTests
 
         Action load = () => new MLContext().R2M().LoadModel(path);
 
-        load.Should().Throw<InvalidDataException>().WithMessage($"{path}: format version 99 is not supported; this build reads version 1.");
+        load.Should().Throw<R2MModelFormatException>().WithMessage($"{path}: format version 99 is not supported; this build reads version 1.");
     }
 
     [Theory]
@@ -145,7 +146,7 @@ public class ModelZipTests
 
         Action load = () => new MLContext().R2M().LoadModel(path);
 
-        load.Should().Throw<InvalidDataException>().WithMessage($"{path}: entry name '{name}' would escape the archive's folder; refused.");
+        load.Should().Throw<R2MModelFormatException>().WithMessage($"{path}: entry name '{name}' would escape the archive's folder; refused.");
         File.Exists(Path.Combine(dir.Path, "..", "evil.txt")).Should().BeFalse();
     }
 
@@ -160,7 +161,7 @@ public class ModelZipTests
 
         Action load = () => ml.R2M().LoadModel(path);
 
-        load.Should().Throw<InvalidDataException>().WithMessage("*no r2m/manifest.json: not an R2M model zip (save with mlContext.R2M().SaveModel, load with mlContext.R2M().LoadModel).");
+        load.Should().Throw<R2MModelFormatException>().WithMessage("*no r2m/manifest.json: not an R2M model zip (save with mlContext.R2M().SaveModel, load with mlContext.R2M().LoadModel).");
     }
 
     [Fact]

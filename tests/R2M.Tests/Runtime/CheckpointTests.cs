@@ -112,7 +112,7 @@ public class CheckpointTests
 
         Action load = () => HfCheckpoint.LoadCausalLM(dir.Path);
 
-        load.Should().Throw<InvalidDataException>()
+        load.Should().Throw<R2MModelFormatException>()
             .WithMessage($"{weights}: invalid safetensors file: entry 'transformer.wte.weight' ends at byte * of the data section, which has * bytes: the file is truncated.");
     }
 
@@ -128,11 +128,11 @@ public class CheckpointTests
 
         Action read = () => Safetensors.ReadHeader(path);
 
-        read.Should().Throw<InvalidDataException>().WithMessage($"{path}: invalid safetensors file: the header is not valid JSON*");
+        read.Should().Throw<R2MModelFormatException>().WithMessage($"{path}: invalid safetensors file: the header is not valid JSON*");
         File.WriteAllBytes(path, [1, 2, 3]);
-        read.Should().Throw<InvalidDataException>().WithMessage("*fewer than the 8-byte header length*");
+        read.Should().Throw<R2MModelFormatException>().WithMessage("*fewer than the 8-byte header length*");
         File.WriteAllBytes(path, BitConverter.GetBytes(1L << 40));
-        read.Should().Throw<InvalidDataException>().WithMessage("*header length 1099511627776 does not fit in the file*");
+        read.Should().Throw<R2MModelFormatException>().WithMessage("*header length 1099511627776 does not fit in the file*");
     }
 
     [Fact]
@@ -148,7 +148,7 @@ public class CheckpointTests
 
         Action load = () => HfCheckpoint.LoadCausalLM(dir.Path);
 
-        load.Should().Throw<InvalidDataException>().WithMessage(
+        load.Should().Throw<R2MModelFormatException>().WithMessage(
             "*Missing (2): [model.norm.weight, lm_head.weight]. Unexpected (1): [model.final_norm.weight].");
     }
 
@@ -164,7 +164,7 @@ public class CheckpointTests
 
         Action load = () => HfCheckpoint.LoadCausalLM(dir.Path);
 
-        load.Should().Throw<InvalidDataException>().WithMessage("*'model.layers.0.mlp.gate_proj.weight' has shape [32, 16] in the checkpoint; the config needs [48, 16].");
+        load.Should().Throw<R2MModelFormatException>().WithMessage("*'model.layers.0.mlp.gate_proj.weight' has shape [32, 16] in the checkpoint; the config needs [48, 16].");
     }
 
     [Fact]

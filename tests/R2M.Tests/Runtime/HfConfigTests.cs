@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using R2M.MLNet;
 using R2M.MLNet.Modeling;
 using R2M.Tests.Infrastructure;
 
@@ -49,7 +50,7 @@ public class HfConfigTests
 
         Action parse = () => HfConfig.Parse(json, "m/config.json");
 
-        parse.Should().Throw<InvalidDataException>().WithMessage("m/config.json: missing field 'hidden_size' (an integer), required for model_type 'llama'.");
+        parse.Should().Throw<R2MModelFormatException>().WithMessage("m/config.json: missing field 'hidden_size' (an integer), required for model_type 'llama'.");
     }
 
     [Fact]
@@ -60,7 +61,7 @@ public class HfConfigTests
 
         Action parse = () => HfConfig.Parse(json, "m/config.json");
 
-        parse.Should().Throw<InvalidDataException>().WithMessage("m/config.json: field 'num_hidden_layers' must be an integer, got \"two\".");
+        parse.Should().Throw<R2MModelFormatException>().WithMessage("m/config.json: field 'num_hidden_layers' must be an integer, got \"two\".");
     }
 
     [Fact]
@@ -109,6 +110,6 @@ public class HfConfigTests
 
         Action read = () => HfConfig.Read(dir.File("config.json"));
 
-        read.Should().Throw<InvalidDataException>().WithMessage($"{dir.File("config.json")}: not valid JSON (line 3,*");
+        read.Should().Throw<R2MModelFormatException>().WithMessage($"{dir.File("config.json")}: not valid JSON (line 3,*");
     }
 }
