@@ -15,6 +15,7 @@ internal sealed class JsonLocations
     private readonly List<int> lineStarts = [0];
     private readonly Dictionary<string, long> valueOffsets = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> keyOffsets = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (Type? Expected, JsonTokenType Got)> valueTypes = new(StringComparer.Ordinal);
 
     /// <summary>Indexes the lines of <paramref name="utf8"/>; <see cref="Scan"/> then records the paths.</summary>
     public JsonLocations(byte[] utf8)
@@ -31,6 +32,9 @@ internal sealed class JsonLocations
 
     /// <summary>Where the key of <paramref name="path"/> starts, or null.</summary>
     public (int Line, int Column)? Key(string path) => keyOffsets.TryGetValue(path, out long at) ? At(at) : null;
+
+    /// <summary>The CLR type the value at <paramref name="path"/> maps to (null: unknown) and the JSON token found there.</summary>
+    public (Type? Expected, JsonTokenType Got)? TypeAt(string path) => valueTypes.TryGetValue(path, out var t) ? t : null;
 
     /// <summary>Line and character column of a byte offset.</summary>
     public (int Line, int Column) At(long offset)
@@ -68,6 +72,7 @@ internal sealed class JsonLocations
         var frames = new Stack<(string Path, JsonTypeInfo? Type, int Index, bool IsArray)>();
         string? pendingPath = "";
         JsonTypeInfo? pendingType = options.GetTypeInfo(root);
+        Type? pendingClrType = root;
         while (reader.Read())
         {
             switch (reader.TokenType)
@@ -80,12 +85,14 @@ internal sealed class JsonLocations
                     locations.keyOffsets.TryAdd(child, reader.TokenStartIndex);
                     pendingPath = child;
                     pendingType = null;
+                    pendingClrType = null;
                     if (type is { Kind: JsonTypeInfoKind.Object })
                     {
                         var property = type.Properties.FirstOrDefault(p => p.Name == name);
                         if (property is null)
                             throw new UnknownKeyException(child, name, path, type.Properties.Select(p => p.Name).ToList(), reader.TokenStartIndex);
                         pendingType = Unwrap(options, property.PropertyType);
+                        pendingClrType = property.PropertyType;
                     }
                     continue;
                 }
@@ -97,20 +104,24 @@ internal sealed class JsonLocations
             // A value: inside an array it is the next element.
             string valuePath;
             JsonTypeInfo? valueType;
+            Type? clrType;
             if (frames.Count > 0 && frames.Peek().IsArray)
             {
                 var frame = frames.Pop();
                 valuePath = $"{frame.Path}[{frame.Index}]";
                 valueType = frame.Type is { Kind: JsonTypeInfoKind.Enumerable } e ? Unwrap(options, e.ElementType!) : null;
+                clrType = valueType?.Type;
                 frames.Push((frame.Path, frame.Type, frame.Index + 1, true));
             }
             else
             {
                 valuePath = pendingPath ?? "";
                 valueType = pendingType;
+                clrType = pendingClrType;
             }
             pendingPath = null;
             locations.valueOffsets.TryAdd(valuePath, reader.TokenStartIndex);
+            locations.valueTypes.TryAdd(valuePath, (clrType, reader.TokenType));
             if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
                 frames.Push((valuePath, valueType, 0, reader.TokenType == JsonTokenType.StartArray));
         }

@@ -90,8 +90,10 @@ public static class R2MConfigReader
         {
             string path = JsonPathOf(e.Path);
             var at = locations.Value(path) ?? locations.AtLineByte(e.LineNumber ?? 0, e.BytePositionInLine ?? 0);
-            throw new R2MConfigException(file, at.Line, at.Column, R2MErrorCodes.ConfigWrongType,
-                $"{(path.Length == 0 ? "" : $"'{path}': ")}{Trim(e.Message)}");
+            string reason = locations.TypeAt(path) is ({ } expected, var got)
+                ? $"'{path}' must be {JsonKinds.Describe(expected)}; got {JsonKinds.Describe(got)}"
+                : $"{(path.Length == 0 ? "" : $"'{path}': ")}{Trim(e.Message)}";
+            throw new R2MConfigException(file, at.Line, at.Column, R2MErrorCodes.ConfigWrongType, reason);
         }
 
         try
@@ -123,7 +125,11 @@ public static class R2MConfigReader
             RespectNullableAnnotations = true,
             MaxDepth = 16,
             WriteIndented = true,
-            TypeInfoResolver = new System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver(),
+            // [JsonIgnore] members (progress sinks, tokens, judges) are code-only: not keys of the file, not in the schema.
+            TypeInfoResolver = new System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver
+            {
+                Modifiers = { JsonKinds.RemoveIgnoredProperties },
+            },
         };
         options.Converters.Add(new JsonStringEnumConverter(namingPolicy: null, allowIntegerValues: false));
         options.MakeReadOnly();

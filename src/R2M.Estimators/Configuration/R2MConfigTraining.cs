@@ -43,7 +43,7 @@ public static class R2MConfigTraining
         var rl = r2m.Ppo(config.Rl with
         {
             CancellationToken = cancellation,
-            Progress = new Reporter<RlStepMetrics>(m => Report("rl", m.Step, config.Rl.Steps, RlDetail(m))),
+            Progress = new Reporter<RlStepMetrics>(m => Report("rl", m.Step + 1, config.Rl.Steps, RlDetail(m))),
         });
 
         var loader = r2m.PreferenceLoader(config.Data.Loader);
