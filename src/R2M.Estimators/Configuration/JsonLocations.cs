@@ -82,7 +82,8 @@ internal sealed class JsonLocations
                     var (path, type, _, _) = frames.Peek();
                     string name = reader.GetString()!;
                     string child = path.Length == 0 ? name : path + "." + name;
-                    locations.keyOffsets.TryAdd(child, reader.TokenStartIndex);
+                    if (!locations.keyOffsets.TryAdd(child, reader.TokenStartIndex))
+                        throw new DuplicateKeyException(child, locations.keyOffsets[child], reader.TokenStartIndex);
                     pendingPath = child;
                     pendingType = null;
                     pendingClrType = null;
@@ -129,6 +130,14 @@ internal sealed class JsonLocations
 
     private static JsonTypeInfo Unwrap(JsonSerializerOptions options, Type type) =>
         options.GetTypeInfo(Nullable.GetUnderlyingType(type) ?? type);
+
+    /// <summary>A key that appears twice in one object.</summary>
+    internal sealed class DuplicateKeyException(string path, long first, long offset) : Exception
+    {
+        public string Path { get; } = path;
+        public long First { get; } = first;
+        public long Offset { get; } = offset;
+    }
 
     /// <summary>A key the target type has no property for.</summary>
     internal sealed class UnknownKeyException(string path, string key, string parent, IReadOnlyList<string> known, long offset) : Exception

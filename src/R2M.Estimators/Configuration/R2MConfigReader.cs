@@ -73,6 +73,13 @@ public static class R2MConfigReader
             var (line, column) = locations.AtLineByte(e.LineNumber ?? 0, e.BytePositionInLine ?? 0);
             throw new R2MConfigException(file, line, column, R2MErrorCodes.ConfigSyntax, $"invalid JSON: {Trim(e.Message)}");
         }
+        catch (JsonLocations.DuplicateKeyException e)
+        {
+            var (line, column) = locations.At(e.Offset);
+            var (firstLine, firstColumn) = locations.At(e.First);
+            throw new R2MConfigException(file, line, column, R2MErrorCodes.ConfigWrongType,
+                $"duplicate key '{e.Path}' (first at line {firstLine}, column {firstColumn})");
+        }
         catch (JsonLocations.UnknownKeyException e)
         {
             var (line, column) = locations.At(e.Offset);

@@ -115,6 +115,16 @@ public class ConfigReaderTests
     }
 
     [Fact]
+    public void A_key_given_twice_is_an_error_at_the_second_that_names_the_first()
+    {
+        using var dir = new TempDir();
+        var e = Fails(dir, "{ \"seed\": 1,\n  \"seed\": 2 }");
+
+        (e.Line, e.Column, e.Code).Should().Be((2, 3, "R2M1004"));
+        e.Reason.Should().Be("duplicate key 'seed' (first at line 1, column 3)");
+    }
+
+    [Fact]
     public void Columns_count_characters_not_utf8_bytes()
     {
         using var dir = new TempDir();

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using Xunit.Abstractions;
 using R2M.Tests.Configuration;
 using R2M.Tests.Infrastructure;
 using R2M.Tests.Training;
@@ -12,7 +13,7 @@ namespace R2M.Tests.Foundation;
 /// with canonical diagnostics; the packed `dotnet r2m` tool trains and inspects in an empty folder.
 /// </summary>
 [Collection(PackedFeedCollection.Name)]
-public class BuildTimeTrainingTests(PackedFeed feed)
+public class BuildTimeTrainingTests(PackedFeed feed, ITestOutputHelper log)
 {
     private static readonly TimeSpan Limit = TimeSpan.FromMinutes(6);
 
@@ -21,7 +22,7 @@ public class BuildTimeTrainingTests(PackedFeed feed)
     {
         string consumer = WriteConsumer("consumer-train", badRow: false, config: ConfigTrainingTests.TinyConfig);
 
-        var first = Build(consumer);
+        var (first, firstTime) = TimedBuild(consumer);
         first.ExitCode.Should().Be(0, first.ToString());
         first.Output.Should().Contain("R2M: training Models/assistant.zip").And.Contain("r2m: rl 2/2");
         string zip = Path.Combine(consumer, "bin", "Release", "net10.0", "Models", "assistant.zip");
@@ -42,6 +43,7 @@ public class BuildTimeTrainingTests(PackedFeed feed)
         }
         plain.ExitCode.Should().Be(0, plain.ToString());
         TimeSpan overhead = (upToDateTime < againTime ? upToDateTime : againTime) - plainTime;
+        log.WriteLine($"first build {firstTime.TotalSeconds:0.0} s; up to date {upToDateTime.TotalSeconds:0.0} s and {againTime.TotalSeconds:0.0} s; plain {plainTime.TotalSeconds:0.0} s; overhead {overhead.TotalSeconds:0.00} s");
         overhead.Should().BeLessThan(TimeSpan.FromSeconds(5), $"an up-to-date build took {upToDateTime} and {againTime}, a plain one {plainTime}");
 
         File.SetLastWriteTimeUtc(Path.Combine(consumer, "prefs.jsonl"), DateTime.UtcNow);
@@ -91,6 +93,39 @@ public class BuildTimeTrainingTests(PackedFeed feed)
         var inspect = Run("dotnet", "r2m inspect model.zip", folder, env);
         inspect.ExitCode.Should().Be(0, inspect.ToString());
         inspect.Output.Should().Contain("verified").And.Contain("format: r2m-model version 1").And.Contain("r2m/policy/model.safetensors");
+    }
+
+    [SkippableFact]
+    public void Ctrl_C_stops_training_with_exit_code_130_and_leaves_no_zip()
+    {
+        Skip.IfNot(OperatingSystem.IsLinux(), "sends SIGINT with kill");
+        string folder = feed.NewFolder("tool-cancel");
+        WritePreferences(folder, badRow: false);
+        File.WriteAllText(Path.Combine(folder, "r2m.json"), ConfigTrainingTests.TinyConfig.Replace("\"steps\": 2", "\"steps\": 100000"));
+        string tool = Path.Combine(feed.Repo, "src", "R2M.Cli", "bin", "Release", "net10.0", "R2M.Cli.dll");
+        var info = new ProcessStartInfo("dotnet", $"\"{tool}\" train r2m.json --out out/model.zip --plain")
+        {
+            WorkingDirectory = folder, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+        };
+        using var process = Process.Start(info)!;
+        var rlStarted = new ManualResetEventSlim();
+        process.OutputDataReceived += (_, e) => { if (e.Data?.StartsWith("r2m: rl ", StringComparison.Ordinal) == true) rlStarted.Set(); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        try
+        {
+            rlStarted.Wait(TimeSpan.FromMinutes(2)).Should().BeTrue("RL should start");
+            Process.Start("kill", $"-INT {process.Id}")!.WaitForExit();
+
+            process.WaitForExit(60_000).Should().BeTrue("Ctrl+C stops the run");
+            process.ExitCode.Should().Be(130);
+        }
+        finally
+        {
+            if (!process.HasExited) process.Kill(entireProcessTree: true);
+        }
+        (Directory.Exists(Path.Combine(folder, "out")) ? Directory.GetFiles(Path.Combine(folder, "out")) : []).Should().BeEmpty();
     }
 
     private string WriteConsumer(string name, bool badRow, string config)
