@@ -79,7 +79,9 @@ public class BuildTimeTrainingTests(PackedFeed feed, ITestOutputHelper log)
             <?xml version="1.0" encoding="utf-8"?>
             <configuration><packageSources><clear /><add key="r2m-check" value="{feed.Feed}" /></packageSources></configuration>
             """);
-        var env = new Dictionary<string, string> { ["NUGET_PACKAGES"] = feed.Packages };
+        // The tool restores into the fixture's package folder, and the CLI's home (its tool-resolver cache, which
+        // remembers where a tool version lives) is the fixture's too, so nothing leaks into the user's.
+        var env = new Dictionary<string, string> { ["NUGET_PACKAGES"] = feed.Packages, ["DOTNET_CLI_HOME"] = feed.NewFolder("tool-home") };
 
         Run("dotnet", "new tool-manifest", folder, env).ExitCode.Should().Be(0);
         var install = Run("dotnet", $"tool install R2M.Cli --version {PackedFeed.Version} --configfile \"{toolConfig}\"", folder, env);
