@@ -186,6 +186,12 @@ public static class R2MModelArchive
     /// </summary>
     public static IReadOnlyDictionary<string, byte[]> ReadGraph(string path) => ArchiveExtractor.ReadGraph(path);
 
+    /// <summary>
+    /// Verifies every entry of the zip at <paramref name="path"/> and writes its r2m/ entries (weights, configs,
+    /// tokenizer, model.json) under <paramref name="folder"/>, streamed, each capped by the manifest's size.
+    /// </summary>
+    public static void ExtractVerified(string path, string folder) => ArchiveExtractor.Extract(path, folder);
+
     /// <summary>Whether an entry name stays inside the folder it is extracted to.</summary>
     public static bool IsSafeName(string name) =>
         name.Length > 0 && !name.StartsWith('/') && !name.Contains('\\') && !name.Contains(':') && !name.Contains('\0')

@@ -12,10 +12,10 @@ internal static class ProcessRunner
     }
 
     /// <summary>
-    /// Runs <paramref name="file"/> in <paramref name="workingDirectory"/>. MSBuild and test-host variables
+    /// Runs <paramref name="file"/> in <paramref name="workingDirectory"/>, with <paramref name="environment"/> added. MSBuild and test-host variables
     /// inherited from `dotnet test` are removed so a nested `dotnet` command behaves as from a shell.
     /// </summary>
-    public static Result Run(string file, string arguments, string workingDirectory, TimeSpan timeout)
+    public static Result Run(string file, string arguments, string workingDirectory, TimeSpan timeout, IReadOnlyDictionary<string, string>? environment = null)
     {
         var info = new ProcessStartInfo(file, arguments)
         {
@@ -32,6 +32,7 @@ internal static class ProcessRunner
         }
         info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         info.Environment["DOTNET_NOLOGO"] = "1";
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>()) info.Environment[key] = value;
         var output = new StringBuilder();
         using var process = new Process { StartInfo = info };
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (output) output.AppendLine(e.Data); };

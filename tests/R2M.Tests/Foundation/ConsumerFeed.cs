@@ -7,14 +7,14 @@ namespace R2M.Tests.Foundation;
 /// Packs both src projects once, from a copy of the repository, into a folder feed that consumer projects
 /// restore from as a user who installs the packages would. Shared by the consumer tests (packing is slow).
 /// </summary>
-public sealed class PackedFeed : IDisposable
+public sealed class ConsumerFeed : IDisposable
 {
     public const string CheckVersion = "0.1.0-consumercheck";
     public static readonly TimeSpan Limit = TimeSpan.FromMinutes(20); // a hang guard, not a speed limit
 
     private readonly TempDir work = new("r2m-consumer");
 
-    public PackedFeed()
+    public ConsumerFeed()
     {
         Repo = Path.Combine(work.Path, "repo");
         CopyRepoSources(RepoPaths.Root, Repo);

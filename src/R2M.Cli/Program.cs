@@ -1,0 +1,3 @@
+using R2M.Cli;
+
+return await CliApp.RunAsync(args);
