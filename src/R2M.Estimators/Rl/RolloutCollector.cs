@@ -18,8 +18,12 @@ internal sealed class RolloutCollector(IRolloutBackend backend, CausalLM policy,
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var watch = Stopwatch.StartNew();
-        var prompts = stepPrompts.SelectMany(p => Enumerable.Repeat(p, options.SamplesPerPrompt)).ToArray();
-        var generated = backend.Generate(step, prompts);
+        var chunks = RolloutChunk.Split(step, stepPrompts, options);
+        var prompts = chunks.SelectMany(c => c.Prompts).ToArray();
+        var parts = backend.Generate(step, chunks, metrics);
+        if (parts.Count != chunks.Count || parts.Zip(chunks).Any(x => x.First.Responses.Length != x.Second.Prompts.Count))
+            throw new InvalidOperationException($"The rollout backend returned {parts.Count} chunks for the {chunks.Count} of step {step}, or a chunk with the wrong number of rows.");
+        var generated = GeneratedRollouts.Concat(parts, reward.PolicyCodec.Tokenizer.PadId);
         metrics["time/generation_s"] = watch.Elapsed.TotalSeconds;
 
         var sequences = generated.Sequences;
