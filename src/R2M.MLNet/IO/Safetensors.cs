@@ -30,6 +30,12 @@ public static class Safetensors
     public static (IReadOnlyList<Entry> Entries, long DataStart) ReadHeader(string path)
     {
         using var stream = File.OpenRead(path);
+        return ReadHeader(stream, path);
+    }
+
+    private static (IReadOnlyList<Entry> Entries, long DataStart) ReadHeader(Stream stream, string path)
+    {
+        stream.Position = 0;
         long length = stream.Length;
         if (length < 8) throw Bad(path, $"the file has {length} bytes, fewer than the 8-byte header length");
         Span<byte> prefix = stackalloc byte[8];
@@ -77,9 +83,21 @@ public static class Safetensors
     /// </summary>
     public static Dictionary<string, Tensor> Load(string path, ScalarType? dtype = null)
     {
-        var (entries, dataStart) = ReadHeader(path);
-        var result = new Dictionary<string, Tensor>(StringComparer.Ordinal);
         using var stream = File.OpenRead(path);
+        return Load(stream, path, dtype);
+    }
+
+    /// <summary>Loads every tensor of an in-memory safetensors file (as <see cref="ToBytes"/> writes it) on the CPU.</summary>
+    public static Dictionary<string, Tensor> Load(byte[] bytes, ScalarType? dtype = null)
+    {
+        using var stream = new MemoryStream(bytes, writable: false);
+        return Load(stream, "(in-memory safetensors)", dtype);
+    }
+
+    private static Dictionary<string, Tensor> Load(Stream stream, string path, ScalarType? dtype)
+    {
+        var (entries, dataStart) = ReadHeader(stream, path);
+        var result = new Dictionary<string, Tensor>(StringComparer.Ordinal);
         try
         {
             foreach (var e in entries)
@@ -104,7 +122,18 @@ public static class Safetensors
     /// Saves <paramref name="tensors"/> (keys sorted, offsets in that order) atomically: a temporary file is
     /// written and then moved over <paramref name="path"/>.
     /// </summary>
-    public static void Save(string path, IReadOnlyDictionary<string, Tensor> tensors, IReadOnlyDictionary<string, string>? metadata = null)
+    public static void Save(string path, IReadOnlyDictionary<string, Tensor> tensors, IReadOnlyDictionary<string, string>? metadata = null) =>
+        AtomicFile.Write(path, stream => Write(stream, tensors, metadata));
+
+    /// <summary>The bytes <see cref="Save"/> would write (to send weights over the network).</summary>
+    public static byte[] ToBytes(IReadOnlyDictionary<string, Tensor> tensors, IReadOnlyDictionary<string, string>? metadata = null)
+    {
+        using var stream = new MemoryStream();
+        Write(stream, tensors, metadata);
+        return stream.ToArray();
+    }
+
+    private static void Write(Stream stream, IReadOnlyDictionary<string, Tensor> tensors, IReadOnlyDictionary<string, string>? metadata)
     {
         var names = tensors.Keys.OrderBy(k => k, StringComparer.Ordinal).ToList();
         var header = new JsonObject();
@@ -126,19 +155,16 @@ public static class Safetensors
         }
         byte[] json = Encoding.UTF8.GetBytes(header.ToJsonString());
         int padded = (json.Length + 7) / 8 * 8; // the data section starts 8-byte aligned
-        AtomicFile.Write(path, stream =>
+        Span<byte> prefix = stackalloc byte[8];
+        BinaryPrimitives.WriteUInt64LittleEndian(prefix, (ulong)padded);
+        stream.Write(prefix);
+        stream.Write(json);
+        for (int i = json.Length; i < padded; i++) stream.WriteByte((byte)' ');
+        foreach (string name in names)
         {
-            Span<byte> prefix = stackalloc byte[8];
-            BinaryPrimitives.WriteUInt64LittleEndian(prefix, (ulong)padded);
-            stream.Write(prefix);
-            stream.Write(json);
-            for (int i = json.Length; i < padded; i++) stream.WriteByte((byte)' ');
-            foreach (string name in names)
-            {
-                using var cpu = tensors[name].detach().cpu().contiguous();
-                stream.Write(cpu.bytes);
-            }
-        });
+            using var cpu = tensors[name].detach().cpu().contiguous();
+            stream.Write(cpu.bytes);
+        }
     }
 
     /// <summary>
