@@ -1,0 +1,47 @@
+using R2M.MLNet;
+using R2M.MLNet.Modeling;
+
+namespace R2M.Orleans;
+
+/// <summary>
+/// The learner's side of weight sync: the policy's state dict as safetensors bytes for the current version,
+/// served in chunks; or written to a shared directory that workers read.
+/// </summary>
+internal sealed class PolicyWeightSource(int chunkBytes, string? sharedDirectory) : IWeightSource
+{
+    private readonly Guid run = Guid.NewGuid();
+    private byte[] bytes = [];
+    private string? sharedPath;
+
+    /// <summary>The published version (null before the first).</summary>
+    public WeightsVersion? Version { get; private set; }
+
+    /// <summary>Publishes the policy's current weights as update <paramref name="update"/> (no-op when already published).</summary>
+    public WeightsRef Publish(CausalLM policy, int update, IWeightSource self, out bool published)
+    {
+        published = Version is null || Version.Update != update;
+        if (published)
+        {
+            var next = new WeightsVersion(run, update);
+            bytes = Safetensors.ToBytes(policy.state_dict());
+            if (sharedDirectory is not null)
+            {
+                string path = Path.Combine(sharedDirectory, $"r2m-policy-{run:N}-{update}.safetensors");
+                File.WriteAllBytes(path, bytes);
+                if (sharedPath is not null) File.Delete(sharedPath);
+                sharedPath = path;
+            }
+            Version = next;
+        }
+        int chunks = (int)((bytes.LongLength + chunkBytes - 1) / chunkBytes);
+        return new WeightsRef(Version!, chunks, bytes.LongLength, sharedPath is null ? self : null, sharedPath);
+    }
+
+    public Task<byte[]> Read(WeightsVersion version, int index)
+    {
+        if (version != Version) throw new InvalidOperationException($"The learner holds weights {Version}, not {version}.");
+        long start = (long)index * chunkBytes;
+        if (index < 0 || start >= bytes.LongLength) throw new ArgumentOutOfRangeException(nameof(index), index, "No such weights chunk.");
+        return Task.FromResult(bytes.AsSpan((int)start, (int)Math.Min(chunkBytes, bytes.LongLength - start)).ToArray());
+    }
+}
