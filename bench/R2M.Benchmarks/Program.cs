@@ -12,6 +12,8 @@ var commands = new Dictionary<string, Func<BenchArgs, int>>(StringComparer.Ordin
     ["rlstep-one"] = RlStepBenchmark.RunOne,
     ["reward-model"] = RewardModelBenchmark.Run,
     ["selfcheck"] = SelfCheck.Run,
+    ["scaleout"] = ScaleOutBenchmark.Run,
+    ["scaleout-worker"] = ScaleOutWorker.Run,
 };
 if (args.Length == 0 || !commands.TryGetValue(args[0], out var command))
 {
@@ -19,6 +21,7 @@ if (args.Length == 0 || !commands.TryGetValue(args[0], out var command))
     Console.Error.WriteLine("  generation: --family llama|gpt2 --dtype float32|bf16 --batch 16 --new-tokens 128 --prompt 32 --layers 4 --d 256 --heads 8 --vocab 259 --repeats 3 --device cpu");
     Console.Error.WriteLine("  selfcheck:  --device cuda --golden <shared/golden>");
     Console.Error.WriteLine("  rlstep:     --size Small --prompts 8 --k 4 --new-tokens 32 --steps 10 --warmup 10 --rounds 3 --device cpu");
+    Console.Error.WriteLine("  scaleout:   --workers 1,2,4 --steps 3 --prompts 16 --k 4 --chunk 2 --new-tokens 32 --d 64 --layers 2 --max-seconds 240");
     Console.Error.WriteLine("  reward-model: --data <file> --size Small --epochs 3 --max-length 256 --lr-e5 30");
     return 2;
 }
