@@ -42,10 +42,10 @@ internal static class ScaleOutBenchmark
         Console.WriteLine($"scaleout benchmark: RLOO, tiny Llama d={d} x {layers} layers ({weightBytes / 1024.0:F0} KiB of weights), {prompts} prompts x {k} samples per step in chunks of {chunk} prompts, {newTokens} new tokens");
         Console.WriteLine($"machine: {Measure.Machine()}; one torch thread per process; mean of {steps} steps after 1 warm-up step; workers on 127.0.0.1");
         Console.WriteLine();
-        Console.WriteLine("| rollouts        | rollouts/s | speed-up | rollout s/step | weight sync s | publish s | dispatch overhead s | step s |");
-        Console.WriteLine("|-----------------|-----------:|---------:|---------------:|--------------:|----------:|--------------------:|-------:|");
+        Console.WriteLine("| rollouts        | rollouts/s | speed-up | rollout s/step | busiest worker s | weight sync s | publish s | dispatch overhead s | step s |");
+        Console.WriteLine("|-----------------|-----------:|---------:|---------------:|-----------------:|--------------:|----------:|--------------------:|-------:|");
         foreach (var r in rows)
-            Console.WriteLine($"| {(r.Workers == 0 ? "in process" : $"{r.Workers} worker(s)"),-15} | {r.Throughput,10:F1} | {r.Throughput / inProcess.Throughput,8:F2} | {r.RolloutSeconds,14:F3} | {r.SyncSeconds,13:F4} | {r.PublishSeconds,9:F4} | {r.OverheadSeconds,19:F4} | {r.StepSeconds,6:F3} |");
+            Console.WriteLine($"| {(r.Workers == 0 ? "in process" : $"{r.Workers} worker(s)"),-15} | {r.Throughput,10:F1} | {r.Throughput / inProcess.Throughput,8:F2} | {r.RolloutSeconds,14:F3} | {r.BusySeconds,16:F3} | {r.SyncSeconds,13:F4} | {r.PublishSeconds,9:F4} | {r.OverheadSeconds,19:F4} | {r.StepSeconds,6:F3} |");
         var json = new Dictionary<string, object>
         {
             ["benchmark"] = "scaleout", ["machine"] = Measure.Machine(), ["date"] = DateTime.UtcNow.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
@@ -54,7 +54,7 @@ internal static class ScaleOutBenchmark
             ["in_process_rollouts_per_s"] = Math.Round(inProcess.Throughput, 2), ["in_process_step_s"] = Math.Round(inProcess.StepSeconds, 4),
             ["workers"] = rows.Skip(1).Select(r => new Dictionary<string, object>
             {
-                ["workers"] = r.Workers, ["rollouts_per_s"] = Math.Round(r.Throughput, 2), ["rollout_s"] = Math.Round(r.RolloutSeconds, 4),
+                ["workers"] = r.Workers, ["rollouts_per_s"] = Math.Round(r.Throughput, 2), ["rollout_s"] = Math.Round(r.RolloutSeconds, 4), ["busiest_worker_s"] = Math.Round(r.BusySeconds, 4),
                 ["weight_sync_s"] = Math.Round(r.SyncSeconds, 5), ["publish_s"] = Math.Round(r.PublishSeconds, 5),
                 ["overhead_s"] = Math.Round(r.OverheadSeconds, 5), ["step_s"] = Math.Round(r.StepSeconds, 4),
             }).ToArray(),
@@ -63,7 +63,7 @@ internal static class ScaleOutBenchmark
         return 0;
     }
 
-    private sealed record Row(int Workers, double Throughput, double RolloutSeconds, double SyncSeconds, double PublishSeconds, double OverheadSeconds, double StepSeconds, long WeightBytes);
+    private sealed record Row(int Workers, double Throughput, double RolloutSeconds, double BusySeconds, double SyncSeconds, double PublishSeconds, double OverheadSeconds, double StepSeconds, long WeightBytes);
 
     private static Row RunSteps(int workers, PolicyOptimizationOptions options, int d, int layers, int steps, IClusterClient? client)
     {
@@ -80,7 +80,7 @@ internal static class ScaleOutBenchmark
         var metrics = trainer.Train(steps);
         double Mean(string key) => metrics.Average(m => double.IsNaN(m[key]) ? 0 : m[key]);
         double rollout = Mean("time/generation_s");
-        return new Row(workers, options.PromptsPerStep * options.SamplesPerPrompt / rollout, rollout, Mean("time/weight_sync_s"),
+        return new Row(workers, options.PromptsPerStep * options.SamplesPerPrompt / rollout, rollout, workers == 0 ? rollout : Mean("time/worker_busy_s"), Mean("time/weight_sync_s"),
             Mean("time/weight_publish_s"), Mean("time/dispatch_overhead_s"), Mean("time/step_s"), Safetensors.ToBytes(policy.state_dict()).LongLength);
     }
 
@@ -95,7 +95,7 @@ internal static class ScaleOutBenchmark
                 workers.Add(Start($"scaleout-worker --silo-port {ports[i]} --gateway-port {ports[count + i]} --primary-port {ports[0]} " +
                     $"--d {d} --layers {layers} --threads 1 --max-seconds {maxSeconds} --parent-pid {Environment.ProcessId}"));
             var builder = Host.CreateApplicationBuilder();
-            builder.Logging.SetMinimumLevel(LogLevel.Warning);
+            builder.Logging.SetMinimumLevel(LogLevel.Error);
             builder.Services.AddR2MLearner(client: c => c.UseLocalhostClustering(ports[count..], "r2m-scaleout", "r2m-scaleout"));
             using var host = builder.Build();
             host.StartAsync().WaitAsync(TimeSpan.FromMinutes(2)).GetAwaiter().GetResult();

@@ -39,7 +39,7 @@ internal static class ScaleOutWorker
                 e.GatewayListeningEndpoint = new IPEndPoint(IPAddress.Loopback, gatewayPort);
             });
         });
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Logging.SetMinimumLevel(LogLevel.Critical);
         using var host = builder.Build();
         _ = Task.Run(async () =>
         {

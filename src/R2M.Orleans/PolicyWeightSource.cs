@@ -12,6 +12,7 @@ internal sealed class PolicyWeightSource(int chunkBytes, string? sharedDirectory
     private readonly Guid run = Guid.NewGuid();
     private byte[] bytes = [];
     private string? sharedPath;
+    private long sharedBytes;
 
     /// <summary>The published version (null before the first).</summary>
     public WeightsVersion? Version { get; private set; }
@@ -23,18 +24,20 @@ internal sealed class PolicyWeightSource(int chunkBytes, string? sharedDirectory
         if (published)
         {
             var next = new WeightsVersion(run, update);
-            bytes = Safetensors.ToBytes(policy.state_dict());
             if (sharedDirectory is not null)
             {
+                // Streamed to the file, never held as one array: the path for models over 2 GB.
                 string path = Path.Combine(sharedDirectory, $"r2m-policy-{run:N}-{update}.safetensors");
-                File.WriteAllBytes(path, bytes);
+                Safetensors.Save(path, policy.state_dict());
                 if (sharedPath is not null) File.Delete(sharedPath);
-                sharedPath = path;
+                (sharedPath, sharedBytes) = (path, new FileInfo(path).Length);
             }
+            else bytes = Safetensors.ToBytes(policy.state_dict()); // one .NET array: models under 2 GB
             Version = next;
         }
+        if (sharedPath is not null) return new WeightsRef(Version!, 0, sharedBytes, null, sharedPath);
         int chunks = (int)((bytes.LongLength + chunkBytes - 1) / chunkBytes);
-        return new WeightsRef(Version!, chunks, bytes.LongLength, sharedPath is null ? self : null, sharedPath);
+        return new WeightsRef(Version!, chunks, bytes.LongLength, self, null);
     }
 
     public Task<byte[]> Read(WeightsVersion version, int index)

@@ -56,21 +56,25 @@ internal sealed class RolloutWorkerGrain(IOptions<R2MWorkerOptions> options, ILo
     /// <summary>Loads the weights of <paramref name="weights"/> into the policy; returns the bytes read.</summary>
     private async Task<long> Sync(WeightsRef weights)
     {
-        byte[] file;
-        if (weights.SharedPath is { } path) file = await File.ReadAllBytesAsync(path);
+        Dictionary<string, Tensor> tensors;
+        if (weights.SharedPath is { } path)
+        {
+            long length = new FileInfo(path).Length;
+            if (length != weights.Bytes) throw new InvalidDataException($"Weights {weights.Version} at {path} have {length} bytes; the learner wrote {weights.Bytes}.");
+            tensors = await Task.Run(() => Safetensors.Load(path));
+        }
         else
         {
             var source = weights.Source ?? throw new InvalidOperationException("A weights reference needs a source or a shared path.");
             using var buffer = new MemoryStream((int)weights.Bytes);
             for (int i = 0; i < weights.Chunks; i++) buffer.Write(await source.Read(weights.Version, i));
-            file = buffer.ToArray();
+            if (buffer.Length != weights.Bytes)
+                throw new InvalidDataException($"Weights {weights.Version} arrived with {buffer.Length} bytes; the learner published {weights.Bytes}.");
+            tensors = await Task.Run(() => Safetensors.Load(buffer.ToArray()));
         }
-        if (file.LongLength != weights.Bytes)
-            throw new InvalidDataException($"Weights {weights.Version} have {file.LongLength} bytes; the learner published {weights.Bytes}.");
         var policy = model!.Policy;
         await Task.Run(() =>
         {
-            var tensors = Safetensors.Load(file);
             try
             {
                 using var noGrad = no_grad();
@@ -84,7 +88,7 @@ internal sealed class RolloutWorkerGrain(IOptions<R2MWorkerOptions> options, ILo
                 foreach (var t in tensors.Values) t.Dispose();
             }
         });
-        return file.LongLength;
+        return weights.Bytes;
     }
 
     public void Dispose() => model?.Policy.Dispose();

@@ -107,4 +107,32 @@ public class OrleansRolloutTests
             await cluster.DisposeAsync();
         }
     }
+
+    [Fact]
+    public async Task WeightsReadFromASharedPathGiveTheSameRolloutsAsWeightsFetchedFromTheLearner()
+    {
+        var options = Options(steps: 1);
+        using var local = Trainer(options);
+        using var expected = local.CollectRollout();
+        string shared = Directory.CreateTempSubdirectory("r2m-weights-").FullName;
+        var cluster = await WorkerSilo.StartAsync();
+        try
+        {
+            using var remote = Trainer(options, policy => new OrleansRolloutBackend(cluster.Client, policy, options,
+                new OrleansRolloutOptions { SharedWeightsDirectory = shared }));
+            var metrics = new Dictionary<string, double>();
+            using var actual = await Task.Run(() => remote.CollectRollout(metrics)).WaitAsync(Hang);
+
+            Directory.GetFiles(shared, "*.safetensors").Should().ContainSingle("the learner wrote this version's weights there");
+            metrics["cluster/weight_bytes"].Should().BePositive();
+            actual.Responses.Should().Equal(expected.Responses);
+            Tensors.BitEqual(actual.Scores, expected.Scores).Should().BeTrue();
+        }
+        finally
+        {
+            await cluster.StopAllSilosAsync();
+            await cluster.DisposeAsync();
+            Directory.Delete(shared, recursive: true);
+        }
+    }
 }
