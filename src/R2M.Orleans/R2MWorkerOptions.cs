@@ -9,6 +9,12 @@ public sealed class R2MWorkerOptions
     public Func<IServiceProvider, WorkerPolicy>? CreatePolicy { get; set; }
 
     /// <summary>
+    /// Loads the frozen reward model once per worker (null: this worker cannot embed rewards; the learner then must
+    /// leave <see cref="OrleansRolloutOptions.EmbedRewardsOnWorkers"/> off).
+    /// </summary>
+    public Func<IServiceProvider, WorkerRewardModel>? CreateRewardModel { get; set; }
+
+    /// <summary>
     /// Torch intra-op threads of this process (null = torch's default, all cores). Set it to cores ÷ workers when
     /// several worker processes share a machine, so they do not oversubscribe the cores.
     /// </summary>

@@ -10,7 +10,9 @@ namespace R2M.Orleans;
 /// <param name="TopK">Top-k (0 = off).</param>
 /// <param name="TopP">Top-p (1 = off).</param>
 /// <param name="Weights">The policy weights to sample with.</param>
+/// <param name="EmbedRewards">Whether the worker also returns the reward model's final-token embeddings (RTE).</param>
 [GenerateSerializer, Immutable]
 public sealed record RolloutChunkRequest([property: Id(0)] int Step, [property: Id(1)] int Index, [property: Id(2)] string[] Prompts,
     [property: Id(3)] long Seed, [property: Id(4)] int MaxNewTokens, [property: Id(5)] double Temperature, [property: Id(6)] int TopK,
-    [property: Id(7)] double TopP, [property: Id(8)] WeightsRef Weights);
+    [property: Id(7)] double TopP, [property: Id(8)] WeightsRef Weights,
+    [property: Id(9)] bool EmbedRewards);

@@ -11,9 +11,11 @@ namespace R2M.Orleans;
 /// <param name="Worker">The silo that sampled the chunk.</param>
 /// <param name="WeightSyncSeconds">Seconds spent fetching and loading new weights before this chunk (0 when current).</param>
 /// <param name="WeightBytes">Bytes of weights fetched before this chunk (0 when current).</param>
-/// <param name="GenerationSeconds">Seconds spent sampling.</param>
+/// <param name="GenerationSeconds">Seconds spent sampling (and embedding, when asked).</param>
+/// <param name="RewardTokenEmbeddings">(N, D_rm) float32 RTE, row-major, when the request asked for them; else null.</param>
 [GenerateSerializer, Immutable]
 public sealed record RolloutChunkResult([property: Id(0)] int Index, [property: Id(1)] int Rows, [property: Id(2)] int Columns,
     [property: Id(3)] int PromptLength, [property: Id(4)] long[] Sequences, [property: Id(5)] long[] AttentionMask,
     [property: Id(6)] string[] Responses, [property: Id(7)] string Worker, [property: Id(8)] double WeightSyncSeconds,
-    [property: Id(9)] long WeightBytes, [property: Id(10)] double GenerationSeconds);
+    [property: Id(9)] long WeightBytes, [property: Id(10)] double GenerationSeconds,
+    [property: Id(11)] float[]? RewardTokenEmbeddings);

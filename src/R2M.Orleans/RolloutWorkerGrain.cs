@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Orleans.Runtime;
 using R2M.Estimators.Rl;
 using R2M.MLNet;
+using R2M.MLNet.Rewards;
 using R2M.MLNet.Sequences;
 using static TorchSharp.torch;
 
@@ -20,12 +21,20 @@ internal sealed class RolloutWorkerGrain(IOptions<R2MWorkerOptions> options, ILo
     private WorkerPolicy? model;
     private SequenceCodec? codec;
     private WeightsVersion? loaded;
+    private WorkerRewardModel? rewardModel;
+    private SequenceCodec? rewardCodec;
 
     public async Task<RolloutChunkResult> Generate(RolloutChunkRequest request)
     {
         if (options.Value.BeforeChunk is { } hook) await hook(silo.SiloAddress, request);
         model ??= (options.Value.CreatePolicy ?? throw new InvalidOperationException("R2MWorkerOptions.CreatePolicy is not set."))(services);
         codec ??= new SequenceCodec(model.Tokenizer);
+        if (request.EmbedRewards && rewardModel is null)
+        {
+            rewardModel = (options.Value.CreateRewardModel ?? throw new InvalidOperationException(
+                "The learner asked for reward embeddings on workers, but R2MWorkerOptions.CreateRewardModel is not set."))(services);
+            rewardCodec = new SequenceCodec(rewardModel.Tokenizer);
+        }
 
         var watch = Stopwatch.StartNew();
         long bytes = 0;
@@ -46,11 +55,14 @@ internal sealed class RolloutWorkerGrain(IOptions<R2MWorkerOptions> options, ILo
         {
             using var scope = NewDisposeScope();
             var g = new InProcessRolloutBackend(model.Policy, codec, sampling).GenerateChunk(chunk);
+            float[]? rte = request.EmbedRewards
+                ? RewardFunction.Embed(rewardModel!.Model, rewardCodec!, chunk.Prompts, g.Responses).to_type(ScalarType.Float32).cpu().data<float>().ToArray()
+                : null;                                                                      // (N, D_rm) row-major
             return (Rows: (int)g.Sequences.shape[0], Columns: (int)g.Sequences.shape[1], g.PromptLength,
-                Sequences: g.Sequences.cpu().data<long>().ToArray(), Mask: g.AttentionMask.cpu().data<long>().ToArray(), g.Responses);
+                Sequences: g.Sequences.cpu().data<long>().ToArray(), Mask: g.AttentionMask.cpu().data<long>().ToArray(), g.Responses, Rte: rte);
         });
         return new RolloutChunkResult(request.Index, result.Rows, result.Columns, result.PromptLength, result.Sequences, result.Mask,
-            result.Responses, silo.SiloAddress.ToParsableString(), sync, bytes, watch.Elapsed.TotalSeconds);
+            result.Responses, silo.SiloAddress.ToParsableString(), sync, bytes, watch.Elapsed.TotalSeconds, result.Rte);
     }
 
     /// <summary>Loads the weights of <paramref name="weights"/> into the policy; returns the bytes read.</summary>
@@ -91,5 +103,9 @@ internal sealed class RolloutWorkerGrain(IOptions<R2MWorkerOptions> options, ILo
         return weights.Bytes;
     }
 
-    public void Dispose() => model?.Policy.Dispose();
+    public void Dispose()
+    {
+        model?.Policy.Dispose();
+        rewardModel?.Model.Dispose();
+    }
 }

@@ -11,6 +11,13 @@ namespace R2M.Estimators.Rl;
 public sealed record GeneratedRollouts(Tensor Sequences, Tensor AttentionMask, int PromptLength, string[] Responses)
 {
     /// <summary>
+    /// (N, D_rm) the frozen reward model's final-token embeddings when the backend computed them (a cluster's workers
+    /// do, per chunk, with <see cref="MLNet.Rewards.RewardFunction.Embed(MLNet.Modeling.SequenceScoreModel, MLNet.Sequences.SequenceCodec, IReadOnlyList{string}, IReadOnlyList{string})"/>);
+    /// null: the collector computes them, per chunk.
+    /// </summary>
+    public Tensor? RewardTokenEmbeddings { get; init; }
+
+    /// <summary>
     /// The chunks of a step as one batch, in the order given. One chunk is returned as it is; several are
     /// left-padded to the widest prompt P and right-padded to the longest response R with <paramref name="padId"/>
     /// (attention 0), so the result depends only on the chunks, not on who sampled them. Disposes the parts it merges.
@@ -29,9 +36,13 @@ public sealed record GeneratedRollouts(Tensor Sequences, Tensor AttentionMask, i
             sequences.Add(Widen(part.Sequences, p - pc, r - rc, padId));            // (n, P + R)
             masks.Add(Widen(part.AttentionMask, p - pc, r - rc, 0));                 // (n, P + R)
         }
-        var result = new GeneratedRollouts(cat(sequences, 0), cat(masks, 0), p, [.. parts.SelectMany(c => c.Responses)]);
+        bool embedded = parts.All(c => c.RewardTokenEmbeddings is not null);
+        var result = new GeneratedRollouts(cat(sequences, 0), cat(masks, 0), p, [.. parts.SelectMany(c => c.Responses)])
+        {
+            RewardTokenEmbeddings = embedded ? cat(parts.Select(c => c.RewardTokenEmbeddings!).ToList(), 0) : null,
+        };
         foreach (var t in sequences.Concat(masks)) t.Dispose();
-        foreach (var part in parts) { part.Sequences.Dispose(); part.AttentionMask.Dispose(); }
+        foreach (var part in parts) { part.Sequences.Dispose(); part.AttentionMask.Dispose(); part.RewardTokenEmbeddings?.Dispose(); }
         return result;
     }
 

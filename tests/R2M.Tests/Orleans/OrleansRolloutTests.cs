@@ -31,7 +31,7 @@ public class OrleansRolloutTests
         m.Values.Keys.Where(k => !k.StartsWith("time/", StringComparison.Ordinal) && !k.StartsWith("cluster/", StringComparison.Ordinal));
 
     [Fact]
-    public async Task ATwoSiloClusterRunGivesTheSameMetricsAsTheInProcessRunForTheSameSeed()
+    public async Task ATwoSiloClusterRunWithRewardEmbeddingsOnWorkersGivesTheSameMetricsAsTheInProcessRun()
     {
         var options = Options(steps: 3);
         IReadOnlyList<RlStepMetrics> expected;
@@ -40,7 +40,8 @@ public class OrleansRolloutTests
         var cluster = await WorkerSilo.StartAsync();
         try
         {
-            using var remote = Trainer(options, policy => new OrleansRolloutBackend(cluster.Client, policy, options));
+            using var remote = Trainer(options, policy => new OrleansRolloutBackend(cluster.Client, policy, options,
+                new OrleansRolloutOptions { EmbedRewardsOnWorkers = true }));
             long weightFile = Safetensors.ToBytes(remote.Policy.state_dict()).LongLength;
             var actual = await Task.Run(() => remote.Train()).WaitAsync(Hang);
 
@@ -83,7 +84,7 @@ public class OrleansRolloutTests
         try
         {
             using var remote = Trainer(options, policy => new OrleansRolloutBackend(cluster.Client, policy, options,
-                new OrleansRolloutOptions { ChunkTimeout = TimeSpan.FromSeconds(30) }));
+                new OrleansRolloutOptions { ChunkTimeout = TimeSpan.FromSeconds(15) }));
             var metrics = new Dictionary<string, double>();
             var collect = Task.Run(() => remote.CollectRollout(metrics));
             int heldChunk = await held.Task.WaitAsync(Hang);
@@ -93,7 +94,7 @@ public class OrleansRolloutTests
 
             heldChunk.Should().BeInRange(0, 3);
             metrics["cluster/retries"].Should().BeGreaterThanOrEqualTo(1, "the held chunk was re-dispatched");
-            metrics["cluster/failed_workers"].Should().Be(1);
+            metrics["cluster/failed_workers"].Should().BeInRange(1, 2, "the stopped silo's worker failed (a call routed through it may fail too)");
             actual.Prompts.Should().Equal(expected.Prompts, "every prompt of the step once, in order");
             actual.Responses.Should().Equal(expected.Responses);
             Tensors.BitEqual(actual.Sequences, expected.Sequences).Should().BeTrue();

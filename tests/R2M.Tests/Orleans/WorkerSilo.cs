@@ -18,6 +18,7 @@ internal sealed class WorkerSilo : ISiloConfigurator
     public void Configure(ISiloBuilder builder) => builder.AddR2MWorker(o =>
     {
         o.CreatePolicy = _ => new WorkerPolicy(new CausalLM(PlantedRlFixture.PolicyConfig), PlantedRlFixture.Tokenizer);
+        o.CreateRewardModel = _ => new WorkerRewardModel(PlantedRlFixture.RewardModel(), PlantedRlFixture.Tokenizer);
         o.BeforeChunk = (silo, request) => BeforeChunk?.Invoke(silo, request) ?? Task.CompletedTask;
     });
 
