@@ -76,10 +76,11 @@ public class OrleansRolloutTests
         var victim = cluster.SecondarySilos[0].SiloAddress;
         var held = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        WorkerSilo.BeforeChunk = (silo, request) =>
+        WorkerSilo.BeforeChunk = async (silo, request) =>
         {
-            if (!silo.Equals(victim) || !held.TrySetResult(request.Index)) return Task.CompletedTask;
-            return release.Task; // hold the victim's first chunk until its silo is gone
+            if (!silo.Equals(victim) || !held.TrySetResult(request.Index)) return;
+            await release.Task; // hold the victim's first chunk until its silo is gone; then do no torch work that
+            throw new OperationCanceledException("the silo was stopped"); // would outlive the test (silos share the process)
         };
         try
         {
