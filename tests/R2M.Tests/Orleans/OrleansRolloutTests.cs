@@ -137,4 +137,41 @@ public class OrleansRolloutTests
             Directory.Delete(shared, recursive: true);
         }
     }
+
+    [Fact]
+    public async Task ALearnerResumedFromItsCheckpointContinuesOnTheClusterAsTheUninterruptedRunDoes()
+    {
+        var options = Options(steps: 3);
+        RlStepMetrics expected;
+        using (var local = Trainer(options))
+        {
+            local.Train(steps: 2);
+            expected = local.RunStep();
+        }
+
+        using var dir = new TempDir();
+        var cluster = await WorkerSilo.StartAsync();
+        try
+        {
+            using (var first = Trainer(options, policy => new OrleansRolloutBackend(cluster.Client, policy, options)))
+            {
+                await Task.Run(() => first.Train(steps: 2)).WaitAsync(Hang);
+                RlCheckpoint.Save(first, dir.File("ckpt"));
+            } // the learner dies; the workers keep the weights of its last version
+
+            using var resumed = RlCheckpoint.Resume(dir.File("ckpt"), PlantedRlFixture.Tokenizer, PlantedRlFixture.Prompts, PlantedRlFixture.Gold,
+                rollouts: (policy, rl) => new OrleansRolloutBackend(cluster.Client, policy, rl));
+            resumed.Step.Should().Be(2);
+            var actual = await Task.Run(() => resumed.RunStep()).WaitAsync(Hang);
+
+            actual["cluster/weight_bytes"].Should().BePositive("a new learner run is a new weights version: workers refetch");
+            Compared(actual).Should().BeEquivalentTo(Compared(expected));
+            foreach (string key in Compared(expected)) actual[key].Should().Be(expected[key], key);
+        }
+        finally
+        {
+            await cluster.StopAllSilosAsync();
+            await cluster.DisposeAsync();
+        }
+    }
 }
