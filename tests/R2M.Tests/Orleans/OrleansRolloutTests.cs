@@ -31,7 +31,7 @@ public class OrleansRolloutTests
         m.Values.Keys.Where(k => !k.StartsWith("time/", StringComparison.Ordinal) && !k.StartsWith("cluster/", StringComparison.Ordinal));
 
     [Fact]
-    public async Task ATwoSiloClusterRunWithRewardEmbeddingsOnWorkersGivesTheSameMetricsAsTheInProcessRun()
+    public async Task A_two_silo_cluster_run_with_reward_embeddings_on_workers_gives_the_same_metrics_as_the_in_process_run()
     {
         var options = Options(steps: 3);
         IReadOnlyList<RlStepMetrics> expected;
@@ -66,7 +66,7 @@ public class OrleansRolloutTests
     }
 
     [Fact]
-    public async Task StoppingASiloDuringAStepReDispatchesItsChunkAndEveryPromptIsScoredOnce()
+    public async Task Stopping_a_silo_during_a_step_re_dispatches_its_chunk_and_every_prompt_is_scored_once()
     {
         var options = Options(steps: 1);
         using var local = Trainer(options);
@@ -111,7 +111,7 @@ public class OrleansRolloutTests
     }
 
     [Fact]
-    public async Task WeightsReadFromASharedPathGiveTheSameRolloutsAsWeightsFetchedFromTheLearner()
+    public async Task Weights_read_from_a_shared_path_give_the_same_rollouts_as_weights_fetched_from_the_learner()
     {
         var options = Options(steps: 1);
         using var local = Trainer(options);
@@ -139,7 +139,7 @@ public class OrleansRolloutTests
     }
 
     [Fact]
-    public async Task ALearnerResumedFromItsCheckpointContinuesOnTheClusterAsTheUninterruptedRunDoes()
+    public async Task A_learner_resumed_from_its_checkpoint_continues_on_the_cluster_as_the_uninterrupted_run_does()
     {
         var options = Options(steps: 3);
         RlStepMetrics expected;

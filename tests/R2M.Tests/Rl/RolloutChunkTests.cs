@@ -9,7 +9,7 @@ public class RolloutChunkTests
     private static readonly string[] StepPrompts = ["a:", "b:", "c:", "d:", "e:"];
 
     [Fact]
-    public void ByDefaultAStepIsOneChunkSampledWithTheStepSeed()
+    public void By_default_a_step_is_one_chunk_sampled_with_the_step_seed()
     {
         var options = new PolicyOptimizationOptions { PromptsPerStep = 5, SamplesPerPrompt = 2, Seed = 7 };
         var chunks = RolloutChunk.Split(3, StepPrompts, options);
@@ -19,7 +19,7 @@ public class RolloutChunkTests
     }
 
     [Fact]
-    public void ChunksKeepPromptOrderAndTakeTheirSeedFromStepAndIndexOnly()
+    public void Chunks_keep_prompt_order_and_take_their_seed_from_step_and_index_only()
     {
         var options = new PolicyOptimizationOptions { PromptsPerStep = 5, SamplesPerPrompt = 2, Seed = 7, RolloutChunkPrompts = 2 };
         var chunks = RolloutChunk.Split(3, StepPrompts, options);
@@ -32,7 +32,7 @@ public class RolloutChunkTests
     }
 
     [Fact]
-    public void ConcatLeftPadsPromptsAndRightPadsResponsesToTheWidestChunk()
+    public void Concat_left_pads_prompts_and_right_pads_responses_to_the_widest_chunk()
     {
         TorchRuntime.EnsureLoaded();
         // chunk 0: P = 2, R = 1; chunk 1: P = 1, R = 2. Pad id 9.
@@ -46,7 +46,7 @@ public class RolloutChunkTests
     }
 
     [Fact]
-    public void ChunkSizeMustLieBetweenOneAndThePromptsPerStep()
+    public void Chunk_size_must_lie_between_one_and_the_prompts_per_step()
     {
         var act = () => new PolicyOptimizationOptions { PromptsPerStep = 4, RolloutChunkPrompts = 5 }.Validate();
         act.Should().Throw<ArgumentOutOfRangeException>().WithMessage("*RolloutChunkPrompts*");
