@@ -16,6 +16,8 @@ var commands = new Dictionary<string, Func<BenchArgs, int>>(StringComparer.Ordin
     ["tokenize"] = TokenizeBenchmark.Run,
     ["soak"] = SoakTest.Run,   // hidden: the reliability soak the tests run in a child process
     ["probe"] = Probe.Run,     // hidden: hostile files loaded under a memory cap by the tests
+    ["scaleout"] = ScaleOutBenchmark.Run,
+    ["scaleout-worker"] = ScaleOutWorker.Run,
 };
 if (args.Length == 0 || !commands.TryGetValue(args[0], out var command))
 {
@@ -25,6 +27,7 @@ if (args.Length == 0 || !commands.TryGetValue(args[0], out var command))
     Console.Error.WriteLine("  rlstep:     --size Small --prompts 8 --k 4 --new-tokens 32 --steps 10 --warmup 10 --rounds 3 --device cpu");
     Console.Error.WriteLine("  tokenize:   --tokenizers <shared/tokenizers> --mb 10");
     Console.Error.WriteLine("  tokenizer-check: --folder <tokenizer folder> --golden <golden.json>");
+    Console.Error.WriteLine("  scaleout:   --workers 1,2,4 --steps 3 --prompts 16 --k 4 --chunk 2 --new-tokens 32 --d 64 --layers 2 --max-seconds 240");
     Console.Error.WriteLine("  reward-model: --data <file> --size Small --epochs 3 --max-length 256 --lr-e5 30");
     return 2;
 }

@@ -1,21 +1,17 @@
-using static TorchSharp.torch;
-
 namespace R2M.Estimators.Rl;
 
 /// <summary>
 /// Where a step's responses are sampled: in this process (<see cref="InProcessRolloutBackend"/>) or elsewhere
-/// (a cluster). A backend must be a function of the step and the prompts: the same inputs give the same
-/// tokens whoever runs them.
+/// (a cluster). The unit of work is a <see cref="RolloutChunk"/>, whose seed comes from the step and the chunk's
+/// index (<see cref="RlSeeds.Sampling(int, int, int)"/>), never from who runs it: a backend must return for each
+/// chunk exactly what <see cref="InProcessRolloutBackend.GenerateChunk"/> returns for it with the same weights.
 /// </summary>
 public interface IRolloutBackend
 {
-    /// <summary>Samples one response per row of <paramref name="prompts"/> (each prompt already repeated K times).</summary>
-    GeneratedRollouts Generate(int step, IReadOnlyList<string> prompts);
+    /// <summary>
+    /// Samples every chunk of one step and returns the results in chunk order. A backend may add its own
+    /// metrics (a cluster's retries and weight-sync times) to <paramref name="metrics"/>, under <c>cluster/</c>
+    /// or <c>time/</c>.
+    /// </summary>
+    IReadOnlyList<GeneratedRollouts> Generate(int step, IReadOnlyList<RolloutChunk> chunks, IDictionary<string, double> metrics);
 }
-
-/// <summary>A step's sampled responses. The receiver owns the tensors.</summary>
-/// <param name="Sequences">(N, P + R) int64: left-padded [BOS] prompt, then the response (PAD after EOS).</param>
-/// <param name="AttentionMask">(N, P + R) int64: 1 on real prompt and response tokens.</param>
-/// <param name="PromptLength">P, the padded prompt length.</param>
-/// <param name="Responses">The decoded responses.</param>
-public sealed record GeneratedRollouts(Tensor Sequences, Tensor AttentionMask, int PromptLength, string[] Responses);

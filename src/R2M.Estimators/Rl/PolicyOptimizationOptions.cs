@@ -58,6 +58,12 @@ public sealed record PolicyOptimizationOptions
     /// weights and AdamW state; the policy comes back in float32 when training ends.
     /// </summary>
     public R2M.MLNet.Training.MixedPrecision MixedPrecision { get; init; }
+    /// <summary>
+    /// Prompts per rollout chunk, the unit a backend samples and a cluster dispatches to one worker (null = all of
+    /// the step's prompts, one chunk). Each chunk has its own seed from (seed, step, chunk index), so the responses
+    /// depend on this value but not on the backend or the worker.
+    /// </summary>
+    public int? RolloutChunkPrompts { get; init; }
     /// <summary>Seed: prompt order, sampling, noise; everything random follows from it and the step.</summary>
     public int Seed { get; init; } = 1;
 
@@ -83,6 +89,7 @@ public sealed record PolicyOptimizationOptions
         OptionCheck.Defined(c + nameof(Algorithm), Algorithm);
         OptionCheck.AtLeast(c + nameof(Steps), Steps, 1);
         OptionCheck.AtLeast(c + nameof(PromptsPerStep), PromptsPerStep, 1);
+        if (RolloutChunkPrompts is int chunk) OptionCheck.Between(c + nameof(RolloutChunkPrompts), chunk, 1, PromptsPerStep);
         OptionCheck.AtLeast(c + nameof(SamplesPerPrompt), SamplesPerPrompt, Algorithm == RlAlgorithm.Ppo ? 1 : 2);
         OptionCheck.AtLeast(c + nameof(MaxNewTokens), MaxNewTokens, 1);
         OptionCheck.Positive(c + nameof(Temperature), Temperature);

@@ -64,9 +64,13 @@ public static class RlCheckpoint
         }
     }
 
-    /// <summary>Rebuilds a trainer from <paramref name="folder"/>; it continues exactly where the saved one stood.</summary>
+    /// <summary>
+    /// Rebuilds a trainer from <paramref name="folder"/>; it continues exactly where the saved one stood.
+    /// <paramref name="rollouts"/> makes the rollout backend for the loaded policy (null: in this process; a learner
+    /// on a cluster passes its cluster backend).
+    /// </summary>
     public static RlTrainer Resume(string folder, ITextTokenizer tokenizer, IReadOnlyList<string> prompts, GoldJudge? judge = null,
-        Device? device = null, ITextTokenizer? rewardTokenizer = null)
+        Device? device = null, ITextTokenizer? rewardTokenizer = null, Func<CausalLM, PolicyOptimizationOptions, IRolloutBackend>? rollouts = null)
     {
         RlCheckpointFiles.Recover(folder);
         string statePath = Path.Combine(folder, "trainer_state.json");
@@ -78,7 +82,8 @@ public static class RlCheckpoint
         var policy = HfCheckpoint.LoadCausalLM(Path.Combine(folder, "policy"), device: device);
         var reference = HfCheckpoint.LoadCausalLM(Path.Combine(folder, "reference"), device: device);
         var rewardModel = HfCheckpoint.LoadSequenceScoreModel(Path.Combine(folder, "reward_model"), device: device);
-        var trainer = new RlTrainer(policy, reference, rewardModel, tokenizer, prompts, options with { GoldJudge = judge }, feedback, rewardTokenizer);
+        var trainer = new RlTrainer(policy, reference, rewardModel, tokenizer, prompts, options with { GoldJudge = judge }, feedback, rewardTokenizer,
+            rollouts: rollouts?.Invoke(policy, options));
         if (trainer.Aligner is not null) LoadInto(trainer.Aligner, Path.Combine(folder, "aligner.safetensors"));
         if (trainer.ValueHead is not null) LoadInto(trainer.ValueHead, Path.Combine(folder, "value_head.safetensors"));
         LoadOptimizer(trainer.PolicyOptimizer.Optimizer, Path.Combine(folder, "policy_optimizer.bin"), options.Algorithm);

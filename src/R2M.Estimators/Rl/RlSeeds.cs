@@ -16,6 +16,15 @@ public static class RlSeeds
     /// <summary>The sampling seed of step <paramref name="step"/>.</summary>
     public static long Sampling(int seed, int step) => (long)seed * 1_000_003 + step;
 
+    /// <summary>
+    /// The sampling seed of chunk <paramref name="chunk"/> of step <paramref name="step"/>: chunk 0 uses the step's
+    /// seed (so one chunk per step samples exactly as before chunks existed), later chunks a mix of all three. It
+    /// never depends on which worker samples the chunk.
+    /// </summary>
+    public static long Sampling(int seed, int step, int chunk) => chunk == 0 ? Sampling(seed, step) : StableSeed.Mix(seed, step, chunk, ChunkSalt);
+
+    private const long ChunkSalt = 3_000_000;
+
     /// <summary>The shuffle of policy epoch <paramref name="epoch"/> (2 and later) of step <paramref name="step"/>.</summary>
     public static Random Shuffle(int seed, int step, int epoch) => new(StableSeed.Mix(seed, step, epoch));
 

@@ -18,8 +18,12 @@ internal sealed class RolloutCollector(IRolloutBackend backend, CausalLM policy,
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var watch = Stopwatch.StartNew();
-        var prompts = stepPrompts.SelectMany(p => Enumerable.Repeat(p, options.SamplesPerPrompt)).ToArray();
-        var generated = backend.Generate(step, prompts);
+        var chunks = RolloutChunk.Split(step, stepPrompts, options);
+        var prompts = chunks.SelectMany(c => c.Prompts).ToArray();
+        var parts = backend.Generate(step, chunks, metrics);
+        if (parts.Count != chunks.Count || parts.Zip(chunks).Any(x => x.First.Responses.Length != x.Second.Prompts.Count))
+            throw new InvalidOperationException($"The rollout backend returned {parts.Count} chunks for the {chunks.Count} of step {step}, or a chunk with the wrong number of rows.");
+        var generated = GeneratedRollouts.Concat(parts, reward.PolicyCodec.Tokenizer.PadId);
         metrics["time/generation_s"] = watch.Elapsed.TotalSeconds;
 
         var sequences = generated.Sequences;
@@ -51,7 +55,7 @@ internal sealed class RolloutCollector(IRolloutBackend backend, CausalLM policy,
 
         // Rewards: the frozen body's final-token embedding once per rollout, then the head at ω(step).
         watch.Restart();
-        var rte = reward.Embed(prompts, generated.Responses);
+        var rte = RewardTokenEmbeddings(chunks, generated);
         var feedback = reward.Feedback(prompts, generated.Responses, omega);
         var vanilla = reward.Vanilla(rte);
         var scores = reward.Rewards(rte, feedback, omega, RlSeeds.CollectSalt + step);
@@ -82,6 +86,25 @@ internal sealed class RolloutCollector(IRolloutBackend backend, CausalLM policy,
         if (gold is not null) metrics["gold/score"] = gold.Average();
         Diagnose(rollout, metrics);
         return rollout;
+    }
+
+    /// <summary>
+    /// RTE (N, D_rm): the backend's when it computed them, else computed here chunk by chunk (one batch for the
+    /// default single chunk), so both give the same padding widths and so the same numbers.
+    /// </summary>
+    private Tensor RewardTokenEmbeddings(IReadOnlyList<RolloutChunk> chunks, GeneratedRollouts generated)
+    {
+        var weight = reward.RewardModel.Body.TokenEmbeddingWeight;
+        if (generated.RewardTokenEmbeddings is { } fromBackend) return fromBackend.to(weight.dtype, weight.device);
+        if (chunks.Count == 1) return reward.Embed(chunks[0].Prompts, generated.Responses);
+        var parts = new List<Tensor>();
+        int row = 0;
+        foreach (var chunk in chunks)
+        {
+            parts.Add(reward.Embed(chunk.Prompts, generated.Responses[row..(row + chunk.Prompts.Count)]));
+            row += chunk.Prompts.Count;
+        }
+        return cat(parts, 0);
     }
 
     /// <summary>How much of the step's reward comes through the feedback, and whether it still ranks like the frozen model's.</summary>

@@ -12,7 +12,7 @@ namespace R2M.MLNet;
 /// <c>{"name": {"dtype": "F32", "shape": [..], "data_offsets": [begin, end]}, "__metadata__": {..}}</c>,
 /// then the raw little-endian tensor bytes, offsets relative to the end of the header.
 /// </summary>
-public static class Safetensors
+public static partial class Safetensors
 {
     private const long MaxHeaderBytes = 100L << 20;
 

@@ -38,11 +38,18 @@ public sealed class RewardFunction
     private Device Device => RewardModel.Body.TokenEmbeddingWeight.device;
 
     /// <summary>RTE (N, D_rm) of each (prompt, response), without gradients.</summary>
-    public Tensor Embed(IReadOnlyList<string> prompts, IReadOnlyList<string> responses)
+    public Tensor Embed(IReadOnlyList<string> prompts, IReadOnlyList<string> responses) => Embed(RewardModel, RewardCodec, prompts, responses);
+
+    /// <summary>
+    /// RTE (N, D_rm) from <paramref name="rewardModel"/>'s body with <paramref name="codec"/>, without gradients: the
+    /// same computation as <see cref="Embed(IReadOnlyList{string}, IReadOnlyList{string})"/>, for a process that holds
+    /// only the reward model (a rollout worker).
+    /// </summary>
+    public static Tensor Embed(SequenceScoreModel rewardModel, SequenceCodec codec, IReadOnlyList<string> prompts, IReadOnlyList<string> responses)
     {
         using var noGrad = no_grad();
-        var batch = RewardCodec.EncodeBatch(Pairs(prompts, responses), RewardModel.Config.MaxPositions, Device);
-        var hidden = RewardModel.Body.Forward(batch.Ids, batch.Mask);                      // (N, T, D_rm)
+        var batch = codec.EncodeBatch(Pairs(prompts, responses), rewardModel.Config.MaxPositions, rewardModel.Body.TokenEmbeddingWeight.device);
+        var hidden = rewardModel.Body.Forward(batch.Ids, batch.Mask);                       // (N, T, D_rm)
         return SequenceScoreModel.FinalTokenEmbedding(hidden, batch.Mask);                  // (N, D_rm)
     }
 
