@@ -14,7 +14,8 @@ namespace R2M.Estimators.Rl;
 /// </summary>
 internal sealed class PolicyUpdater(CausalLM policy, ValueHead? valueHead, MasterWeightOptimizer optimizer, PolicyOptimizationOptions options)
 {
-    public void Update(Rollout rollout, int step, double beta, Dictionary<string, double> metrics)
+    /// <summary>Updates the policy on <paramref name="rollout"/>; returns the step's KL to the reference (Σk1, mean over rows) for β's controller.</summary>
+    public double Update(Rollout rollout, int step, double beta, Dictionary<string, double> metrics)
     {
         var watch = Stopwatch.StartNew();
         var mask = rollout.ResponseMask;
@@ -25,6 +26,7 @@ internal sealed class PolicyUpdater(CausalLM policy, ValueHead? valueHead, Maste
             var scores = RewardShaping.Scores(rollout.Scores, rollout.EndedWithEos, options.MissingEosPenalty, options.RewardNormalization);
             var k1 = RewardShaping.K1(rollout.OldLogProbs, rollout.ReferenceLogProbs, mask);     // (N, R)
             double klInReward = options.KlMode == KlMode.InReward ? beta : 0;
+            metrics["objective/kl"] = metrics.TryGetValue("objective/kl", out double measured) ? measured : k1.sum(1).mean().item<float>();
             metrics["objective/non_score_reward"] = (-klInReward * k1.sum(1)).mean().item<float>();
             metrics["objective/rlhf_reward"] = RewardShaping.SequenceRewards(scores, k1, klInReward).mean().item<float>();
             (advantages, returns) = Advantages.For(options.Algorithm, scores, k1, mask, klInReward, rollout.GroupSize, rollout.OldValues, options.Gamma, options.Lambda);
@@ -86,6 +88,7 @@ internal sealed class PolicyUpdater(CausalLM policy, ValueHead? valueHead, Maste
         }
         metrics["val/first_minibatch_ratio_max_dev"] = firstRatioDeviation;
         metrics["time/policy_update_s"] = watch.Elapsed.TotalSeconds;
+        return metrics["objective/kl"];
     }
 
     /// <summary>Index tensors of minibatch rows on <paramref name="device"/>.</summary>

@@ -25,7 +25,7 @@ public sealed class RlTrainer : IDisposable
     private readonly RolloutCollector collector;
     private readonly PolicyUpdater policyUpdater;
     private readonly AlignerUpdater alignerUpdater;
-    private (int Step, double Omega, string[] Prompts, string[] Responses, bool[] Ended, Tensor Rte)? last;
+    private readonly LastStepRecorder last = new();
 
     /// <summary>
     /// Creates a trainer at step 0. The reference and reward model are frozen here. <paramref name="aligner"/> is
@@ -133,7 +133,7 @@ public sealed class RlTrainer : IDisposable
         using var rollout = CollectRollout(values);
         UpdatePolicy(rollout, values);
         UpdateAligner(rollout, values);
-        Remember(rollout);
+        last.Remember(Step, rollout);
         values["time/step_s"] = total.Elapsed.TotalSeconds;
         var metrics = new RlStepMetrics(Step, values);
         Step++;
@@ -151,14 +151,7 @@ public sealed class RlTrainer : IDisposable
     /// <summary>Advantages, then k epochs of clipped-ratio updates of the policy (and value head); then β's update.</summary>
     public void UpdatePolicy(Rollout rollout, Dictionary<string, double>? metrics = null)
     {
-        metrics ??= [];
-        policyUpdater.Update(rollout, Step, Kl.Value, metrics);
-        if (!metrics.TryGetValue("objective/kl", out double kl))
-        {
-            using var noGrad = no_grad();
-            kl = RewardShaping.K1(rollout.OldLogProbs, rollout.ReferenceLogProbs, rollout.ResponseMask).sum(1).mean().item<float>();
-        }
-        Kl.Update(kl, rollout.Count);
+        Kl.Update(policyUpdater.Update(rollout, Step, Kl.Value, metrics ?? []), rollout.Count);
     }
 
     /// <summary>R2M's reward-model update on the step's own rollouts (no-op when the head trains nothing).</summary>
@@ -174,15 +167,7 @@ public sealed class RlTrainer : IDisposable
     /// The last completed step's pairs scored by the reward function as it stands now (after that step's updates,
     /// at that step's ω): what a model saved now scores them. Null before the first step.
     /// </summary>
-    public RlStepRecord? LastStep()
-    {
-        if (last is not { } l) return null;
-        using var scope = NewDisposeScope();
-        using var noGrad = no_grad();
-        using var feedback = Reward.Feedback(l.Prompts, l.Responses, l.Omega);
-        var rewards = Reward.Rewards(l.Rte, feedback, l.Omega, RlSeeds.UpdateSalt + l.Step).cpu().data<float>().ToArray();
-        return new RlStepRecord(l.Step, l.Omega, l.Prompts, l.Responses, rewards, l.Ended);
-    }
+    public RlStepRecord? LastStep() => last.Score(Reward);
 
     /// <summary>
     /// Rewards of (prompt, response) pairs from the current reward function at the current step's ω (or φ₀ when
@@ -195,29 +180,13 @@ public sealed class RlTrainer : IDisposable
         return Reward.Vanilla(Reward.Embed(prompts, responses)).cpu().data<float>().ToArray();
     }
 
-    private void Remember(Rollout rollout)
-    {
-        last?.Rte.Dispose();
-        last = (Step, rollout.Omega, rollout.Prompts, rollout.Responses, rollout.EndedWithEos.cpu().data<bool>().ToArray(),
-            rollout.RewardTokenEmbeddings.detach().clone().DetachFromDisposeScope());
-    }
-
-    private bool alignerReleased;
-
-    /// <summary>Hands the aligner to the caller, who then owns it (the trainer no longer disposes it).</summary>
-    public PolicyFeedbackRewardHead? ReleaseAligner()
-    {
-        alignerReleased = true;
-        return Aligner;
-    }
-
     /// <inheritdoc />
     public void Dispose()
     {
         PolicyOptimizer.Dispose();
         AlignerOptimizer?.Dispose();
-        if (ownsAligner && !alignerReleased) Aligner?.Dispose();
+        if (ownsAligner) Aligner?.Dispose();
         ValueHead?.Dispose();
-        last?.Rte.Dispose();
+        last.Dispose();
     }
 }

@@ -28,7 +28,7 @@ public class PreCancelledTrainingTests
         using var dir = new TempDir();
         string data = PipelineFixture.WritePreferences(dir, count: 16);
         var r2m = new MLContext(1).R2M();
-        var pipeline = r2m.PreferenceLoader().Append(r2m.SupervisedFineTune(PipelineFixture.Sft with { Epochs = 0 }))
+        var pipeline = r2m.PreferenceLoader().Append(r2m.SupervisedFineTune(PipelineFixture.Sft))
             .Append(r2m.RewardModel(PipelineFixture.Rm with { CancellationToken = new CancellationToken(true) }));
 
         Action fit = () => pipeline.Fit(new MultiFileSource(data));
