@@ -1,3 +1,4 @@
+using R2M.MLNet.IO;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;

@@ -1,3 +1,4 @@
+using R2M.MLNet.IO;
 using R2M.Sample;
 
 // The main job (see --help). Exit codes: 0 done, 1 failed, 2 bad arguments or a bad input file.
@@ -21,7 +22,7 @@ try
 {
     return parsed.Command == "study" ? Study.Run(parsed) : MainJob.Run(parsed);
 }
-catch (Exception e) when (e is R2M.MLNet.R2MModelFormatException or R2M.MLNet.Data.PreferenceDataException or FileNotFoundException
+catch (Exception e) when (e is R2M.MLNet.IO.R2MModelFormatException or R2M.MLNet.Data.PreferenceDataException or FileNotFoundException
                                or DirectoryNotFoundException or InvalidDataException or ArgumentException)
 {
     Console.Error.WriteLine($"error: {OneLine(e.Message)}");

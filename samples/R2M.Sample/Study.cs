@@ -1,3 +1,4 @@
+using R2M.MLNet.IO;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
@@ -186,7 +187,7 @@ internal static class Study
             }
             md.AppendLine();
         }
-        R2M.MLNet.AtomicFile.WriteAllText(args.ResultsPath, md.ToString());
+        R2M.MLNet.IO.AtomicFile.WriteAllText(args.ResultsPath, md.ToString());
         Console.WriteLine(md.ToString());
         Console.WriteLine($"wrote {args.ResultsPath}");
     }

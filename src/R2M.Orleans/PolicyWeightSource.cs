@@ -1,3 +1,4 @@
+using R2M.MLNet.IO;
 using R2M.MLNet;
 using R2M.MLNet.Modeling;
 

@@ -1,3 +1,4 @@
+using R2M.MLNet.IO;
 using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using Orleans.Runtime;

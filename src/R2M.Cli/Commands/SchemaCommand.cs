@@ -1,3 +1,4 @@
+using R2M.MLNet.IO;
 using System.CommandLine;
 using R2M.Estimators.Configuration;
 using R2M.MLNet;

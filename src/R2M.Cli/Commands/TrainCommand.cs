@@ -1,3 +1,4 @@
+using R2M.MLNet.IO;
 using System.CommandLine;
 using System.Diagnostics;
 using R2M.Estimators.Configuration;

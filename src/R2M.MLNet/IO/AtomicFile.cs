@@ -1,4 +1,4 @@
-namespace R2M.MLNet;
+namespace R2M.MLNet.IO;
 
 /// <summary>
 /// Writes files so that a reader never sees half of one: the content goes to a temporary file in the same

@@ -1,4 +1,4 @@
-namespace R2M.MLNet;
+namespace R2M.MLNet.IO;
 
 /// <summary>
 /// Bounds on what a model file may declare, checked before anything is allocated. They are generous (the

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace R2M.MLNet;
+namespace R2M.MLNet.IO;
 
 /// <summary>Reads the small JSON files of a model (config.json, model.json, manifest, trainer state) with a size bound.</summary>
 public static class ModelJson

@@ -1,4 +1,4 @@
-namespace R2M.MLNet;
+namespace R2M.MLNet.IO;
 
 /// <summary>
 /// A model file (config.json, safetensors, model.json, manifest, trainer state, or an entry of a model zip)

@@ -5,7 +5,7 @@ using System.Text.Json.Nodes;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace R2M.MLNet;
+namespace R2M.MLNet.IO;
 
 /// <summary>
 /// The safetensors format (never pickle): an 8-byte little-endian header length N, N bytes of JSON

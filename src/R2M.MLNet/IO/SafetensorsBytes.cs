@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace R2M.MLNet;
+namespace R2M.MLNet.IO;
 
 /// <summary>safetensors as bytes in memory (weights sent over the network), through the same checked file path.</summary>
 public static partial class Safetensors

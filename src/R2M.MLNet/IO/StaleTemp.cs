@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace R2M.MLNet;
+namespace R2M.MLNet.IO;
 
 /// <summary>
 /// Names temporary files and folders after the process that owns them (<c>{prefix}{pid}-{guid}</c>) and removes

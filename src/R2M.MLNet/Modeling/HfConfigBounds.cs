@@ -1,3 +1,5 @@
+using R2M.MLNet.IO;
+
 namespace R2M.MLNet.Modeling;
 
 /// <summary>

@@ -1,3 +1,4 @@
+using R2M.MLNet.IO;
 using System.Text.Json.Nodes;
 
 namespace R2M.MLNet.Modeling;

@@ -1,3 +1,4 @@
+using R2M.MLNet.IO;
 using System.Buffers.Binary;
 using System.Text;
 using R2M.MLNet;

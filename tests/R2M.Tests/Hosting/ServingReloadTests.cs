@@ -1,3 +1,4 @@
+using R2M.MLNet.IO;
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using R2M.MLNet;

@@ -1,3 +1,4 @@
+using R2M.MLNet.IO;
 using Orleans.Runtime;
 using R2M.Estimators.Rl;
 using R2M.MLNet.Modeling;

@@ -1,3 +1,4 @@
+using R2M.MLNet.IO;
 using System.IO.Compression;
 using System.Runtime.InteropServices;
 using Microsoft.ML;
@@ -82,7 +83,7 @@ public class AtomicSaveFailureTests
         error!.Message.Should().Contain("too large", error.ToString());
         // Called by R2MModelArchive.Save itself (not through Safetensors.Save): the zip's temporary file was being written.
         var frames = error.StackTrace!.Split('\n').Select(f => f.Trim()).ToList();
-        int atomic = frames.FindIndex(f => f.StartsWith("at R2M.MLNet.AtomicFile.Write(", StringComparison.Ordinal));
+        int atomic = frames.FindIndex(f => f.StartsWith("at R2M.MLNet.IO.AtomicFile.Write(", StringComparison.Ordinal));
         atomic.Should().BeGreaterThanOrEqualTo(0, error.ToString());
         frames[atomic + 1].Should().StartWith("at R2M.MLNet.Persistence.R2MModelArchive.Save(");
         File.ReadAllBytes(path).Should().Equal(before);

@@ -1,3 +1,4 @@
+using R2M.MLNet.IO;
 using System.IO.Compression;
 using System.Text;
 using System.Text.Json.Nodes;
