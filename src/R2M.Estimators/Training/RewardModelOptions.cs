@@ -57,15 +57,8 @@ public sealed record RewardModelOptions
     public void Validate()
     {
         const string c = nameof(RewardModelOptions) + ".";
-        OptionCheck.AtLeast(c + nameof(Epochs), Epochs, 1);
-        OptionCheck.AtLeast(c + nameof(BatchSize), BatchSize, 1);
-        OptionCheck.Positive(c + nameof(LearningRate), LearningRate);
-        OptionCheck.NonNegative(c + nameof(WeightDecay), WeightDecay);
-        OptionCheck.Positive(c + nameof(MaxGradNorm), MaxGradNorm);
-        OptionCheck.AtLeast(c + nameof(MaxLength), MaxLength, 3);
+        OptionCheck.Training(c, Epochs, BatchSize, LearningRate, WeightDecay, MaxGradNorm, MaxLength, ValidationFraction, MixedPrecision);
         OptionCheck.NonNegative(c + nameof(CenterRewardsCoefficient), CenterRewardsCoefficient);
         OptionCheck.AtLeast(c + nameof(EarlyStoppingPatience), EarlyStoppingPatience, 0);
-        OptionCheck.InRange(c + nameof(ValidationFraction), ValidationFraction, 0, 1, maxExclusive: true);
-        OptionCheck.Defined(c + nameof(MixedPrecision), MixedPrecision);
     }
 }

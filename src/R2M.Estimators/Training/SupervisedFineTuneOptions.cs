@@ -50,14 +50,7 @@ public sealed record SupervisedFineTuneOptions
     public void Validate()
     {
         const string c = nameof(SupervisedFineTuneOptions) + ".";
-        OptionCheck.AtLeast(c + nameof(Epochs), Epochs, 1);
-        OptionCheck.AtLeast(c + nameof(BatchSize), BatchSize, 1);
-        OptionCheck.Positive(c + nameof(LearningRate), LearningRate);
-        OptionCheck.NonNegative(c + nameof(WeightDecay), WeightDecay);
-        OptionCheck.Positive(c + nameof(MaxGradNorm), MaxGradNorm);
-        OptionCheck.AtLeast(c + nameof(MaxLength), MaxLength, 3);
+        OptionCheck.Training(c, Epochs, BatchSize, LearningRate, WeightDecay, MaxGradNorm, MaxLength, ValidationFraction, MixedPrecision);
         OptionCheck.Defined(c + nameof(PolicySize), PolicySize);
-        OptionCheck.InRange(c + nameof(ValidationFraction), ValidationFraction, 0, 1, maxExclusive: true);
-        OptionCheck.Defined(c + nameof(MixedPrecision), MixedPrecision);
     }
 }

@@ -40,6 +40,20 @@ internal static class OptionCheck
         if (!Enum.IsDefined(value)) throw Fail(option, value, $"one of {string.Join(", ", Enum.GetNames<TEnum>())}");
     }
 
+    /// <summary>The settings SFT and reward-model training share, under the option prefix <paramref name="c"/> ("Class.").</summary>
+    public static void Training(string c, int epochs, int batchSize, double learningRate, double weightDecay, double maxGradNorm,
+        int maxLength, double validationFraction, R2M.MLNet.Training.MixedPrecision mixedPrecision)
+    {
+        AtLeast(c + "Epochs", epochs, 1);
+        AtLeast(c + "BatchSize", batchSize, 1);
+        Positive(c + "LearningRate", learningRate);
+        NonNegative(c + "WeightDecay", weightDecay);
+        Positive(c + "MaxGradNorm", maxGradNorm);
+        AtLeast(c + "MaxLength", maxLength, 3);
+        InRange(c + "ValidationFraction", validationFraction, 0, 1, maxExclusive: true);
+        Defined(c + "MixedPrecision", mixedPrecision);
+    }
+
     private static ArgumentOutOfRangeException Fail(string option, object value, string allowed) =>
         new(option, value, $"{option} must be {allowed}; got {Convert.ToString(value, CultureInfo.InvariantCulture)}.");
 

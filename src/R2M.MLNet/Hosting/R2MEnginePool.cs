@@ -34,8 +34,7 @@ public sealed class R2MEnginePool : IDisposable
     private ModelLease? _current;
     private long _version;
     private int _rented;
-    private FileSystemWatcher? _watcher;
-    private Timer? _debounce;
+    private ModelFileWatcher? _watcher;
     private volatile bool _disposed;
 
     /// <summary>Creates a pool; nothing is loaded until the first rent or <see cref="EnsureLoaded"/>.</summary>
@@ -83,7 +82,7 @@ public sealed class R2MEnginePool : IDisposable
             var lease = Load();
             Volatile.Write(ref _current, lease);
             Interlocked.Exchange(ref _version, lease.Version);
-            if (_options.WatchForChanges) StartWatching();
+            if (_options.WatchForChanges) _watcher = new ModelFileWatcher(ModelPath, _options.ReloadDebounce, _logger, OnQuiet);
         }
     }
 
@@ -195,7 +194,6 @@ public sealed class R2MEnginePool : IDisposable
             if (_disposed) return;
             _disposed = true;
             _watcher?.Dispose();
-            _debounce?.Dispose();
             R2MServingLog.PoolDisposed(_logger, ModelPath, RentedCount);
             Interlocked.Exchange(ref _current, null)?.Release();
         }
@@ -248,48 +246,6 @@ public sealed class R2MEnginePool : IDisposable
         catch (Exception e)
         {
             R2MServingLog.HandlerFailed(_logger, e, eventName, ModelPath);
-        }
-    }
-
-    private void StartWatching()
-    {
-        _debounce = new Timer(_ => OnQuiet());
-        _watcher = new FileSystemWatcher(Path.GetDirectoryName(ModelPath)!)
-        {
-            NotifyFilter = NotifyFilters.FileName | NotifyFilters.LastWrite | NotifyFilters.Size | NotifyFilters.CreationTime,
-            IncludeSubdirectories = false,
-        };
-        _watcher.Changed += OnFileEvent;
-        _watcher.Created += OnFileEvent;
-        _watcher.Renamed += OnFileEvent;
-        _watcher.Error += (_, e) =>
-        {
-            R2MServingLog.WatcherError(_logger, e.GetException(), ModelPath);
-            Schedule();
-        };
-        _watcher.EnableRaisingEvents = true;
-        R2MServingLog.Watching(_logger, ModelPath, (long)_options.ReloadDebounce.TotalMilliseconds);
-    }
-
-    private void OnFileEvent(object sender, FileSystemEventArgs e)
-    {
-        // The writer's temporary file lives beside the target; only events whose (new) name is the target count.
-        // A rename of the temporary file onto the target arrives as Renamed with the target as the new name.
-        if (!string.Equals(Path.GetFullPath(e.FullPath), ModelPath, StringComparison.Ordinal)) return;
-        R2MServingLog.ChangeSeen(_logger, e.ChangeType.ToString(), ModelPath, (long)_options.ReloadDebounce.TotalMilliseconds);
-        Schedule();
-    }
-
-    private void Schedule()
-    {
-        if (_disposed) return;
-        try
-        {
-            _debounce?.Change(_options.ReloadDebounce, Timeout.InfiniteTimeSpan);
-        }
-        catch (ObjectDisposedException)
-        {
-            // Disposed between the check and the call: nothing more to reload.
         }
     }
 
