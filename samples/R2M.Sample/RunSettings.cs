@@ -1,17 +1,38 @@
+using R2M.Estimators.EmbeddedTask;
 using R2M.Estimators.Training;
 
 namespace R2M.Sample;
 
 /// <summary>
-/// Sizes of the main job: the full run (a few minutes on 2 cores) and --quick (about a minute). The figures
-/// follow the measurements in docs/embedded-task.md (a Tiny byte-level policy learns the task fastest).
+/// Sizes of the main job and the study's task: the full run (a few minutes on 2 cores), --quick (about a minute)
+/// and the study's --quick smoke run. Chosen by the measurements in docs/embedded-task.md.
 /// </summary>
-internal sealed record RunSettings(PolicySize Policy, int SftPairs, int SftEpochs, double SftLearningRate, int PreferencePairs, int RmEpochs,
-    double RmLearningRate, int RlSteps, int PromptsPerStep, int SamplesPerPrompt, int MaxNewTokens, int MaxLength)
+internal sealed record RunSettings(PolicySize Policy, int SftPairs, int SftEpochs, double SftLearningRate, int PreferencePairs, int PolicySampleRounds,
+    int RmEpochs, double RmLearningRate, int RmBatchSize, int RlSteps, double RlLearningRate, double KlCoefficient, int PromptsPerStep, int SamplesPerPrompt, int MaxNewTokens, int MaxLength)
 {
-    public static RunSettings Full { get; } = new(PolicySize.Tiny, SftPairs: 3000, SftEpochs: 4, SftLearningRate: 3e-3, PreferencePairs: 4000,
-        RmEpochs: 3, RmLearningRate: 5e-4, RlSteps: 80, PromptsPerStep: 8, SamplesPerPrompt: 4, MaxNewTokens: 32, MaxLength: 64);
+    public static RunSettings Full { get; } = new(PolicySize.Tiny, SftPairs: 6000, SftEpochs: 6, SftLearningRate: 3e-3, PreferencePairs: 4000, PolicySampleRounds: 30,
+        RmEpochs: 3, RmLearningRate: 1e-3, RmBatchSize: 16, RlSteps: 80, RlLearningRate: 1e-4, KlCoefficient: 0.05, PromptsPerStep: 8, SamplesPerPrompt: 4, MaxNewTokens: 32, MaxLength: 64);
 
-    public static RunSettings Quick { get; } = new(PolicySize.Tiny, SftPairs: 2000, SftEpochs: 3, SftLearningRate: 3e-3, PreferencePairs: 2000,
-        RmEpochs: 2, RmLearningRate: 5e-4, RlSteps: 20, PromptsPerStep: 8, SamplesPerPrompt: 4, MaxNewTokens: 32, MaxLength: 64);
+    public static RunSettings Quick { get; } = new(PolicySize.Tiny, SftPairs: 3000, SftEpochs: 3, SftLearningRate: 3e-3, PreferencePairs: 2000, PolicySampleRounds: 10,
+        RmEpochs: 2, RmLearningRate: 1e-3, RmBatchSize: 16, RlSteps: 20, RlLearningRate: 1e-4, KlCoefficient: 0.05, PromptsPerStep: 8, SamplesPerPrompt: 4, MaxNewTokens: 32, MaxLength: 64);
+
+    /// <summary>The study's --quick: just enough to run every variant and write the report's tables.</summary>
+    public static RunSettings Smoke { get; } = new(PolicySize.Tiny, SftPairs: 300, SftEpochs: 1, SftLearningRate: 3e-3, PreferencePairs: 300, PolicySampleRounds: 1,
+        RmEpochs: 1, RmLearningRate: 1e-3, RmBatchSize: 16, RlSteps: 6, RlLearningRate: 1e-4, KlCoefficient: 0.05, PromptsPerStep: 4, SamplesPerPrompt: 4, MaxNewTokens: 16, MaxLength: 64);
+
+    /// <summary>The embedded task at these sizes (its label flaws are the task's defaults unless <paramref name="noLengthBias"/>).</summary>
+    public EmbeddedTaskOptions Task(bool noLengthBias = false) => new()
+    {
+        SftPairs = SftPairs, PreferencePairs = PreferencePairs, PolicySampleRounds = PolicySampleRounds,
+        LengthBias = noLengthBias ? 0 : new EmbeddedTaskOptions().LengthBias,
+    };
+
+    /// <summary>The SFT settings at these sizes.</summary>
+    public SupervisedFineTuneOptions Sft(int seed) => new() { Epochs = SftEpochs, MaxLength = MaxLength, LearningRate = SftLearningRate, Seed = seed, PolicySize = Policy };
+
+    /// <summary>The reward-model settings at these sizes: every epoch runs (no early stop on the noisy validation labels).</summary>
+    public RewardModelOptions RewardModel(int seed) => new()
+    {
+        Epochs = RmEpochs, MaxLength = MaxLength, LearningRate = RmLearningRate, BatchSize = RmBatchSize, EarlyStoppingPatience = 0, Seed = seed,
+    };
 }

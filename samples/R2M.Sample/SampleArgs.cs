@@ -16,7 +16,7 @@ internal sealed record SampleArgs
     public string Out { get; init; } = "out";
     public int Seed { get; init; } = 1;
     public bool Quick { get; init; }
-    public int Seeds { get; init; } = 3;
+    public int? Seeds { get; init; }
     public string ResultsPath { get; init; } = Path.Combine("docs", "results.md");
 
     public const string Usage = """

@@ -2,20 +2,24 @@ using R2M.Estimators.Rl;
 
 namespace R2M.Sample;
 
-/// <summary>The main job's PNG plots of the per-step log.</summary>
+/// <summary>The main job's PNG plots of the per-step logs, one series per RL run.</summary>
 internal static class StepPlots
 {
-    public static void Write(string folder, IReadOnlyList<RlStepMetrics> metrics, bool hasGold)
+    public static void Write(string folder, IReadOnlyList<(string Name, IReadOnlyList<RlStepMetrics> Metrics)> runs, bool hasGold)
     {
-        double[] steps = metrics.Select(m => (double)m.Step).ToArray();
-        double[] Of(string key) => metrics.Select(m => m[key]).ToArray();
-        Plots.Lines(Path.Combine(folder, "proxy_reward.png"), "Proxy reward (training rollouts)", "RL step", "reward", [("proxy", steps, Of("objective/scores"))]);
-        if (hasGold) Plots.Lines(Path.Combine(folder, "gold_score.png"), "Gold score (training rollouts)", "RL step", "gold", [("gold", steps, Of("gold/score"))]);
-        Plots.Lines(Path.Combine(folder, "kl.png"), "KL to the reference", "RL step", "KL (nats)", [("KL", steps, Of("objective/kl"))]);
-        Plots.Lines(Path.Combine(folder, "length.png"), "Mean response length", "RL step", "tokens", [("length", steps, Of("completions/mean_length"))]);
-        double[] sqrtKl = Of("objective/kl").Select(k => Math.Sqrt(Math.Max(0, k))).ToArray();
-        var series = new List<(string, double[], double[])> { ("proxy", sqrtKl, Of("objective/scores")) };
-        if (hasGold) series.Add(("gold", sqrtKl, Of("gold/score")));
-        Plots.Lines(Path.Combine(folder, "gold_proxy_vs_sqrt_kl.png"), "Gold and proxy against sqrt(KL)", "sqrt(KL)", "score", series);
+        double[] Steps(IReadOnlyList<RlStepMetrics> m) => m.Select(x => (double)x.Step).ToArray();
+        double[] Of(IReadOnlyList<RlStepMetrics> m, string key) => m.Select(x => x[key]).ToArray();
+        double[] SqrtKl(IReadOnlyList<RlStepMetrics> m) => Of(m, "objective/kl").Select(k => Math.Sqrt(Math.Max(0, k))).ToArray();
+        void BySteps(string file, string title, string y, string key) =>
+            Plots.Lines(Path.Combine(folder, file), title, "RL step", y, runs.Select(r => (r.Name, Steps(r.Metrics), Of(r.Metrics, key))));
+        BySteps("proxy_reward.png", "Proxy reward (training rollouts)", "reward", "objective/scores");
+        if (hasGold) BySteps("gold_score.png", "Gold score (training rollouts)", "gold", "gold/score");
+        BySteps("kl.png", "KL to the reference", "KL (nats)", "objective/kl");
+        BySteps("length.png", "Mean response length", "tokens", "completions/mean_length");
+        Plots.PointsWithCurves(Path.Combine(folder, "proxy_vs_sqrt_kl.png"), "Proxy (the reward each run optimises) against sqrt(KL)", "sqrt(KL)", "reward",
+            runs.Select(r => (r.Name, SqrtKl(r.Metrics), Of(r.Metrics, "objective/scores"))).ToList());
+        if (hasGold)
+            Plots.PointsWithCurves(Path.Combine(folder, "gold_vs_sqrt_kl.png"), "Gold against sqrt(KL)", "sqrt(KL)", "gold",
+                runs.Select(r => (r.Name, SqrtKl(r.Metrics), Of(r.Metrics, "gold/score"))).ToList());
     }
 }

@@ -1,3 +1,5 @@
+using R2M.Estimators.Rl;
+using R2M.MLNet.Data;
 using R2M.MLNet.Generation;
 using R2M.MLNet.Modeling;
 using R2M.MLNet.Sequences;
@@ -38,5 +40,30 @@ public static class EmbeddedEvaluation
         }
         double gold = Enumerable.Range(0, prompts.Count).Average(i => EmbeddedJudge.Score(prompts[i], responses[i]));
         return (responses, gold);
+    }
+
+    /// <summary>
+    /// Pairs of responses the policy itself writes, labelled by <paramref name="judge"/>: each of
+    /// <paramref name="rounds"/> rounds samples two responses per prompt at <paramref name="temperature"/>
+    /// (seeds derived from <paramref name="seed"/>) and keeps the pair, ordered by gold, when their gold differs.
+    /// A scorer's accuracy on them is its on-policy gold accuracy (what RL meets, unlike generated candidates).
+    /// </summary>
+    public static IReadOnlyList<PreferencePair> SampleGoldPairs(CausalLM policy, ITextTokenizer tokenizer, IReadOnlyList<string> prompts,
+        GoldJudge judge, int rounds = 1, int maxNewTokens = 32, double temperature = 0.7, long seed = 1)
+    {
+        ArgumentNullException.ThrowIfNull(judge);
+        ArgumentOutOfRangeException.ThrowIfLessThan(rounds, 1);
+        var pairs = new List<PreferencePair>();
+        for (int round = 0; round < rounds; round++)
+        {
+            var a = Generate(policy, tokenizer, prompts, maxNewTokens, temperature, seed * 7919 + 2 * round).Responses;
+            var b = Generate(policy, tokenizer, prompts, maxNewTokens, temperature, seed * 7919 + 2 * round + 1).Responses;
+            for (int i = 0; i < prompts.Count; i++)
+            {
+                double ga = judge(prompts[i], a[i]), gb = judge(prompts[i], b[i]);
+                if (ga != gb) pairs.Add(ga > gb ? new PreferencePair(prompts[i], a[i], b[i]) : new PreferencePair(prompts[i], b[i], a[i]));
+            }
+        }
+        return pairs;
     }
 }

@@ -15,9 +15,9 @@ namespace R2M.Estimators.EmbeddedTask;
 /// concise one before noise, so a reward model trained on these labels learns "longer is better" as well as
 /// correctness.
 /// </summary>
-/// <param name="NoiseRate">Probability that a label is flipped (default 0.25, as in Coste et al.).</param>
+/// <param name="NoiseRate">Probability that a label is flipped (default 0.2, as <see cref="EmbeddedTaskOptions.NoiseRate"/>; Coste et al. use 0.25).</param>
 /// <param name="LengthBias">Gold gap within which the longer response wins (default 0.2; 0 turns the bias off).</param>
-public sealed record EmbeddedLabeller(double NoiseRate = 0.25, double LengthBias = 0.2)
+public sealed record EmbeddedLabeller(double NoiseRate = 0.2, double LengthBias = 0.2)
 {
     /// <summary>The pair for <paramref name="prompt"/> with <paramref name="a"/> and <paramref name="b"/> ordered by this labeller.</summary>
     public PreferencePair Label(string prompt, string a, string b, Random random)

@@ -1,5 +1,7 @@
 using R2M.Estimators.Rl;
 using R2M.MLNet.Data;
+using R2M.MLNet.Modeling;
+using R2M.MLNet.Tokenization;
 
 namespace R2M.Estimators.EmbeddedTask;
 
@@ -11,7 +13,7 @@ namespace R2M.Estimators.EmbeddedTask;
 /// <param name="Seed">The seed everything was drawn from.</param>
 /// <param name="Options">The sizes and label flaws used.</param>
 /// <param name="TrainPrompts">Prompts of the training instructions (for RL).</param>
-/// <param name="EvalPrompts">Prompts of the held-out instructions (for gold evaluation).</param>
+/// <param name="EvalPrompts">Prompts of the held-out instructions (for gold evaluation): unseen combinations of trained parts.</param>
 /// <param name="SftTrain">SFT pairs on training prompts: mostly good answers, <see cref="EmbeddedTaskOptions.MediocreFraction"/> mediocre.</param>
 /// <param name="SftValidation">Good answers to evaluation prompts.</param>
 /// <param name="PreferenceTrain">Labelled pairs on training prompts (noisy, length-biased).</param>
@@ -29,8 +31,12 @@ public sealed record EmbeddedTaskData(int Seed, EmbeddedTaskOptions Options,
         (EmbeddedResponseStyle.Truncated, 0.15), (EmbeddedResponseStyle.Rambling, 0.10),
     ];
 
-    private static readonly EmbeddedResponseStyle[] MediocreStyles =
-        [EmbeddedResponseStyle.Wrong, EmbeddedResponseStyle.Padded, EmbeddedResponseStyle.Truncated];
+    /// <summary>
+    /// What the SFT corpus's mediocre answers are: wrong or cut short, never padded, so the SFT policy rarely pads
+    /// and padding is what RL finds by climbing the proxy's length bias (the reward model learns that bias from
+    /// the preference pairs, which do hold padded answers).
+    /// </summary>
+    private static readonly EmbeddedResponseStyle[] MediocreStyles = [EmbeddedResponseStyle.Wrong, EmbeddedResponseStyle.Truncated];
 
     /// <summary>The gold judge, <see cref="EmbeddedJudge.Score(string, string)"/>.</summary>
     public GoldJudge Judge => EmbeddedJudge.Score;
@@ -69,9 +75,46 @@ public sealed record EmbeddedTaskData(int Seed, EmbeddedTaskOptions Options,
     }
 
     /// <summary>
-    /// Splits every kind's instructions into training and evaluation. Of the antonym pairs, a share of
-    /// <paramref name="evalFraction"/> · 2 gives one direction (drawn at random) to evaluation, so every
-    /// evaluation antonym was seen in the other direction.
+    /// Preference pairs of the policy's own samples, labelled by this task's labeller (its noise and length bias),
+    /// as real preference data is collected: each of <see cref="EmbeddedTaskOptions.PolicySampleRounds"/> rounds
+    /// samples two responses to every training prompt at <paramref name="temperature"/> and labels the pair when the
+    /// two differ. Prompts are given to the policy, and kept in the pairs, as <paramref name="format"/> renders them
+    /// (a chat template; identity when null); the labeller reads the plain prompt. Deterministic in the task's seed.
+    /// </summary>
+    public IReadOnlyList<PreferencePair> LabelPolicySamples(CausalLM policy, ITextTokenizer tokenizer, int maxNewTokens = 32,
+        double temperature = 0.7, Func<string, string>? format = null)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        ArgumentNullException.ThrowIfNull(tokenizer);
+        format ??= p => p;
+        var labeller = new EmbeddedLabeller(Options.NoiseRate, Options.LengthBias);
+        var random = new Random(Derive(Seed, 6));
+        var shown = TrainPrompts.Select(format).ToList();
+        var pairs = new List<PreferencePair>();
+        for (int round = 0; round < Options.PolicySampleRounds; round++)
+        {
+            long seed = Derive(Seed, 7) + 2_000L * round;
+            var a = EmbeddedEvaluation.Generate(policy, tokenizer, shown, maxNewTokens, temperature, seed).Responses;
+            var b = EmbeddedEvaluation.Generate(policy, tokenizer, shown, maxNewTokens, temperature, seed + 1_000).Responses;
+            for (int i = 0; i < shown.Count; i++)
+            {
+                if (a[i] == b[i]) continue;
+                var pair = labeller.Label(TrainPrompts[i], a[i], b[i], random);
+                pairs.Add(pair with { Prompt = shown[i] });
+            }
+        }
+        return pairs;
+    }
+
+    /// <summary>
+    /// Splits the instructions into training and evaluation so that both come from one distribution: an
+    /// evaluation instruction is an unseen combination of parts that training has, each in other combinations.
+    /// List (category, n), Repeat (word, k) and Count (from, to) hold out a share of about
+    /// <paramref name="evalFraction"/> of their combinations, drawn at random, keeping a combination in training
+    /// whenever holding it out would leave one of its parts (the category, n, word, k, from or to) untrained.
+    /// Opposite has no parts to recombine (a held-out direction of an antonym pair is a different word to
+    /// produce, which no policy here learns from the other direction), so all its instructions train and none
+    /// is evaluated.
     /// </summary>
     private static (IReadOnlyList<EmbeddedInstruction> Train, IReadOnlyList<EmbeddedInstruction> Eval) Split(double evalFraction, Random random)
     {
@@ -80,28 +123,30 @@ public sealed record EmbeddedTaskData(int Seed, EmbeddedTaskOptions Options,
         var eval = new List<EmbeddedInstruction>();
         foreach (var kind in Enum.GetValues<EmbeddedTaskKind>())
         {
-            var ofKind = all.Where(i => i.Kind == kind).ToList();
+            var ofKind = all.Where(i => i.Kind == kind).OrderBy(_ => random.Next()).ToList();
             if (kind == EmbeddedTaskKind.Opposite)
             {
-                var pairs = EmbeddedVocabulary.Antonyms.OrderBy(_ => random.Next()).ToList();
-                int held = (int)Math.Round(evalFraction * 2 * pairs.Count);
-                for (int p = 0; p < pairs.Count; p++)
-                {
-                    bool firstHeld = random.Next(2) == 0;
-                    var a = ofKind.Single(i => i.Word == pairs[p].A);
-                    var b = ofKind.Single(i => i.Word == pairs[p].B);
-                    if (p < held) { eval.Add(firstHeld ? a : b); train.Add(firstHeld ? b : a); }
-                    else { train.Add(a); train.Add(b); }
-                }
+                train.AddRange(ofKind);
                 continue;
             }
-            var shuffled = ofKind.OrderBy(_ => random.Next()).ToList();
-            int count = Math.Max(1, (int)Math.Round(evalFraction * shuffled.Count));
-            eval.AddRange(shuffled.Take(count));
-            train.AddRange(shuffled.Skip(count));
+            int target = Math.Max(1, (int)Math.Round(evalFraction * ofKind.Count));
+            var held = new List<EmbeddedInstruction>();
+            foreach (var candidate in ofKind)
+            {
+                if (held.Count == target) break;
+                var kept = ofKind.Where(i => i != candidate && !held.Contains(i)).ToList();
+                if (Parts(candidate).All(part => kept.Any(i => Parts(i).Contains(part)))) held.Add(candidate);
+            }
+            eval.AddRange(held);
+            train.AddRange(ofKind.Where(i => !held.Contains(i)));
         }
         return (train, eval);
     }
+
+    /// <summary>The parts an instruction combines, tagged by role: ("w", word), ("a", A), ("b", B).</summary>
+    private static (char Role, string Value)[] Parts(EmbeddedInstruction i) => i.Kind == EmbeddedTaskKind.Count
+        ? [('a', i.A.ToString(System.Globalization.CultureInfo.InvariantCulture)), ('b', i.B.ToString(System.Globalization.CultureInfo.InvariantCulture))]
+        : [('w', i.Word), ('a', i.A.ToString(System.Globalization.CultureInfo.InvariantCulture))];
 
     /// <summary>A task kind uniformly, then an instruction of that kind uniformly.</summary>
     private static EmbeddedInstruction Pick(IReadOnlyList<EmbeddedInstruction> instructions, Random random)

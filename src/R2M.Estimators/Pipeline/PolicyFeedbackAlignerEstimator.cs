@@ -47,6 +47,8 @@ public sealed class PolicyFeedbackAlignerEstimator : IEstimator<PolicyFeedbackAl
             };
         }
         var aligner = !AlignerVariant.HasAligner(options) ? null : AlignerVariant.Build(options, upstream.RewardModel!, upstream.Policy!, RlSeeds.Aligner(options.Seed));
+        if (aligner is not null && options.WarmStartEpochs > 0)
+            AlignerWarmStart.Fit(aligner, upstream.RewardModel!, upstream.Policy!, upstream.Tokenizer, StageTraining.Pairs(input), options);
         return new PolicyFeedbackAlignerTransformer(context, upstream with { Device = device, Feedback = options, Aligner = aligner, Omega = 1.0 });
     }
 

@@ -34,6 +34,12 @@ public sealed record PolicyFeedbackOptions
     /// </summary>
     public bool ZeroInitOutput { get; init; } = true;
 
+    /// <summary>
+    /// Epochs of the offline warm start (default 0: off, as in the paper): before RL, the PolicyFeedbackAligner stage
+    /// fits the cross-attention and φ on its preference pairs with Bradley–Terry at ω = Ω over the SFT policy's
+    /// feedback (<see cref="AlignerWarmStart"/>), at <see cref="LearningRate"/>.
+    /// </summary>
+    public int WarmStartEpochs { get; init; }
     /// <summary>Seed the aligner's weights are initialised from (torch seed <c>Seed + 1</c>; default 1).</summary>
     public int Seed { get; init; } = 1;
 
@@ -61,6 +67,7 @@ public sealed record PolicyFeedbackOptions
         if (OmegaHorizon is int horizon) OptionCheck.AtLeast(c + nameof(OmegaHorizon), horizon, 1);
         OptionCheck.AtLeast(c + nameof(UpdatesPerStep), UpdatesPerStep, 1);
         OptionCheck.NonNegative(c + nameof(AnchorCoefficient), AnchorCoefficient);
+        OptionCheck.InRange(c + nameof(WarmStartEpochs), WarmStartEpochs, 0, 100);
         if ((PolicyPath is null) != (RewardModelPath is null))
             throw new ArgumentException($"{c}{nameof(PolicyPath)} and {c}{nameof(RewardModelPath)} go together: set both (the stage then runs alone) or neither; got only {(PolicyPath is null ? nameof(RewardModelPath) : nameof(PolicyPath))}.", c + (PolicyPath is null ? nameof(PolicyPath) : nameof(RewardModelPath)));
     }

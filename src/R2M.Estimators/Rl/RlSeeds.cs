@@ -6,6 +6,8 @@ namespace R2M.Estimators.Rl;
 /// </summary>
 public static class RlSeeds
 {
+    private const int WarmStartSalt = 0x5741524D;
+
     /// <summary>Salt of the reward computed while collecting a step's rollouts (w/ noise draws).</summary>
     public const long CollectSalt = 0;
     /// <summary>Salt of the rewards the aligner update trains on.</summary>
@@ -33,4 +35,7 @@ public static class RlSeeds
 
     /// <summary>The torch seed the aligner is initialised under when the trainer builds it.</summary>
     public static long Aligner(int seed) => seed + 1L;
+
+    /// <summary>Shuffle seed of the aligner's offline warm start (<see cref="AlignerWarmStart"/>).</summary>
+    public static int WarmStart(int seed) => StableSeed.Mix(seed, 0, 0, WarmStartSalt);
 }

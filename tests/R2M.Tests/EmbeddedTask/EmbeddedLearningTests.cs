@@ -14,7 +14,7 @@ public sealed class EmbeddedSftFixture : IDisposable
     public EmbeddedSftFixture()
     {
         TorchRuntime.EnsureLoaded();
-        Data = EmbeddedTaskData.Create(1, new EmbeddedTaskOptions { PreferencePairs = 2000, ValidationPreferencePairs = 400 });
+        Data = EmbeddedTaskData.Create(1, new EmbeddedTaskOptions { SftPairs = 2000, PreferencePairs = 2000, ValidationPreferencePairs = 400 });
         Policy = PolicyFactory.FromScratch(Tokenizer, PolicySize.Tiny, seed: 1);
         GoldBefore = EmbeddedEvaluation.Generate(Policy, Tokenizer, Data.TrainPrompts).MeanGold;
         var watch = Stopwatch.StartNew();

@@ -22,29 +22,51 @@ public class EmbeddedTaskDataTests
         c.PreferenceTrain.Should().NotEqual(a.PreferenceTrain);
     }
 
-    [Fact]
-    public void Prompts_split_into_disjoint_train_and_eval_sets_covering_every_kind()
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(17)]
+    public void Evaluation_prompts_are_unseen_combinations_of_parts_that_training_has(int seed)
     {
-        var data = EmbeddedTaskData.Create(1);
+        var data = EmbeddedTaskData.Create(seed);
+        var train = data.TrainPrompts.Select(p => EmbeddedInstruction.TryParse(p)!).ToList();
+        var eval = data.EvalPrompts.Select(p => EmbeddedInstruction.TryParse(p)!).ToList();
 
         data.TrainPrompts.Intersect(data.EvalPrompts).Should().BeEmpty();
-        (data.TrainPrompts.Count + data.EvalPrompts.Count).Should().BeLessThanOrEqualTo(EmbeddedInstruction.All().Count);
-        foreach (var prompts in new[] { data.TrainPrompts, data.EvalPrompts })
-            prompts.Select(p => EmbeddedInstruction.TryParse(p)!.Kind).Distinct().Should().HaveCount(Enum.GetValues<EmbeddedTaskKind>().Length);
-        foreach (string prompt in data.EvalPrompts.Where(p => p.StartsWith("opposite", StringComparison.Ordinal)))
-            data.TrainPrompts.Should().Contain($"opposite of {EmbeddedVocabulary.AntonymOf(prompt[12..^1])}:", "the reverse direction is trained");
+        (train.Count + eval.Count).Should().Be(EmbeddedInstruction.All().Count);
+        eval.Select(i => i.Kind).Distinct().Should().BeEquivalentTo([EmbeddedTaskKind.List, EmbeddedTaskKind.Repeat, EmbeddedTaskKind.Count]);
+        train.Where(i => i.Kind == EmbeddedTaskKind.Opposite).Should().HaveCount(2 * EmbeddedVocabulary.Antonyms.Count, "opposites are all trained");
+        foreach (var e in eval)
+        {
+            var sameKind = train.Where(t => t.Kind == e.Kind).ToList();
+            if (e.Kind == EmbeddedTaskKind.Count)
+            {
+                sameKind.Should().Contain(t => t.A == e.A, $"'{e.Prompt}' starts where a trained count starts");
+                sameKind.Should().Contain(t => t.B == e.B, $"'{e.Prompt}' ends where a trained count ends");
+            }
+            else
+            {
+                sameKind.Should().Contain(t => t.Word == e.Word, $"the word of '{e.Prompt}' is trained in that kind");
+                sameKind.Should().Contain(t => t.A == e.A, $"the number of '{e.Prompt}' is trained in that kind");
+            }
+        }
         data.SftTrain.Select(p => p.Prompt).Should().OnlyContain(p => data.TrainPrompts.Contains(p));
         data.PreferenceTrain.Select(p => p.Prompt).Should().OnlyContain(p => data.TrainPrompts.Contains(p));
         data.PreferenceValidation.Select(p => p.Prompt).Should().OnlyContain(p => data.EvalPrompts.Contains(p));
     }
 
     [Fact]
-    public void Sft_corpus_is_mostly_good_with_a_mediocre_share()
+    public void Sft_corpus_is_mostly_mediocre_wrong_or_cut_short_never_padded()
     {
         var data = EmbeddedTaskData.Create(1);
 
         double perfect = data.SftTrain.Count(p => EmbeddedJudge.Score(p.Prompt, p.Response) == 1) / (double)data.SftTrain.Count;
-        perfect.Should().BeInRange(0.64, 0.76, "30% mediocre by default");
+        perfect.Should().BeInRange(0.16, 0.24, "80% mediocre by default");
+        foreach (var (prompt, response) in data.SftTrain)
+        {
+            var instruction = EmbeddedInstruction.TryParse(prompt)!;
+            response.Trim().Split(' ').Length.Should().BeLessThanOrEqualTo(instruction.AnswerLength, $"'{prompt}' -> '{response}' is not padded");
+        }
         data.SftValidation.Should().OnlyContain(p => EmbeddedJudge.Score(p.Prompt, p.Response) == 1);
         data.SftTrain.Should().OnlyContain(p => p.Prompt.Length <= 40 && p.Response.Length <= 40);
     }

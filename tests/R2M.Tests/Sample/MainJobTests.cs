@@ -20,7 +20,7 @@ public class MainJobTests
     }
 
     [Fact]
-    public void Quick_run_writes_metrics_with_the_documented_keys_and_a_model_zip_that_reloads()
+    public void Quick_run_writes_metrics_of_the_r2m_run_and_the_vanilla_run_side_by_side_and_a_model_zip_that_reloads()
     {
         using var dir = new TempDir("r2m-main");
         string outDir = Path.Combine(dir.Path, "out");
@@ -28,20 +28,26 @@ public class MainJobTests
         var run = ProcessRunner.Run("dotnet", $"\"{SampleDll()}\" --quick --out \"{outDir}\"", dir.Path, HangGuard);
 
         run.ExitCode.Should().Be(0, run.ToString());
-        run.Output.Should().Contain("reloaded").And.Contain("| gold score (eval prompts, greedy) |");
+        run.Output.Should().Contain("reloaded").And.Contain("| gold score (eval prompts, greedy) |").And.Contain("| measure | SFT policy | Rloo vanilla | Rloo + R2M |");
         var metrics = JsonNode.Parse(File.ReadAllText(Path.Combine(outDir, "metrics.json")))!;
-        foreach (string key in new[] { "policy.sft_val_loss", "reward_model.val_accuracy", "rl.algorithm", "rl.steps", "rl.initial_gold",
-                     "rl.final_gold", "rl.final_proxy", "rl.kl", "timing.total_seconds", "device" })
+        string[] rlKeys = ["algorithm", "aligner", "steps", "initial_gold", "final_gold", "initial_proxy", "final_proxy", "kl", "final_length", "final_policy_gold_accuracy"];
+        foreach (string key in new[] { "policy.sft_val_loss", "reward_model.val_accuracy", "reward_model.on_policy_gold_accuracy", "reward_model.generated_pair_gold_accuracy",
+                     "timing.total_seconds", "device" }.Concat(rlKeys.Select(k => "rl." + k)).Concat(rlKeys.Select(k => "rl.vanilla." + k)))
         {
             JsonNode? node = metrics;
             foreach (string part in key.Split('.')) node = node?[part];
             node.Should().NotBeNull($"metrics.json has {key}");
         }
         metrics["rl"]!["algorithm"]!.GetValue<string>().Should().Be("rloo");
+        metrics["rl"]!["aligner"]!.GetValue<string>().Should().Be("r2m");
+        metrics["rl"]!["vanilla"]!["aligner"]!.GetValue<string>().Should().Be("vanilla");
+        metrics["rl"]!["vanilla"]!["initial_gold"]!.GetValue<double>().Should().Be(metrics["rl"]!["initial_gold"]!.GetValue<double>(), "both runs start from one SFT policy");
+        metrics["reward_model"]!["on_policy_gold_accuracy"]!.GetValue<double>().Should().BeInRange(0, 1);
         metrics["device"]!.GetValue<string>().Should().Be("cpu");
-        foreach (string file in new[] { "steps.jsonl", "generations.md", "proxy_reward.png", "gold_score.png", "kl.png", "length.png", "gold_proxy_vs_sqrt_kl.png", "model.zip" })
+        foreach (string file in new[] { "steps.jsonl", "generations.md", "steps-vanilla.jsonl", "proxy_reward.png", "gold_score.png", "kl.png", "length.png", "gold_vs_sqrt_kl.png", "proxy_vs_sqrt_kl.png", "model.zip" })
             File.Exists(Path.Combine(outDir, file)).Should().BeTrue(file);
         File.ReadAllLines(Path.Combine(outDir, "steps.jsonl")).Should().HaveCount(metrics["rl"]!["steps"]!.GetValue<int>());
+        File.ReadAllLines(Path.Combine(outDir, "steps-vanilla.jsonl")).Should().HaveCount(metrics["rl"]!["vanilla"]!["steps"]!.GetValue<int>());
 
         using var loaded = new MLContext().R2M().LoadModel(Path.Combine(outDir, "model.zip"));
         string prompt = metrics["reload"]!["prompt"]!.GetValue<string>();

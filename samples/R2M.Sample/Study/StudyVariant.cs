@@ -1,0 +1,40 @@
+using R2M.Estimators.Rl;
+
+namespace R2M.Sample;
+
+/// <summary>The two label arms of the study: the task's labels with their length bias, and with noise only.</summary>
+internal enum LabelArm
+{
+    /// <summary>20% flipped labels and the length bias (the task's default labeller).</summary>
+    LengthBiased,
+    /// <summary>20% flipped labels, no length bias.</summary>
+    NoiseOnly,
+}
+
+/// <summary>One arm of the study: label arm, RL algorithm, aligner mode and whether the aligner is warm-started.</summary>
+internal sealed record StudyVariant(string Name, LabelArm Arm, RlAlgorithm Algorithm, AlignerMode Mode, bool WarmStart = false)
+{
+    /// <summary>The baseline this variant's paired differences are taken to: vanilla with the same arm and algorithm.</summary>
+    public bool IsBaseline => Mode == AlignerMode.Vanilla;
+
+    /// <summary>
+    /// Every variant: all seven with RLOO on the length-biased labels; vanilla, R2M and the oracle with GRPO, and with
+    /// RLOO on the noise-only labels.
+    /// </summary>
+    public static IReadOnlyList<StudyVariant> All { get; } =
+    [
+        new("RLOO vanilla", LabelArm.LengthBiased, RlAlgorithm.Rloo, AlignerMode.Vanilla),
+        new("RLOO + R2M", LabelArm.LengthBiased, RlAlgorithm.Rloo, AlignerMode.R2M),
+        new("RLOO + oracle R2M", LabelArm.LengthBiased, RlAlgorithm.Rloo, AlignerMode.Oracle),
+        new("RLOO + R2M w/o train", LabelArm.LengthBiased, RlAlgorithm.Rloo, AlignerMode.WithoutTrain),
+        new("RLOO + R2M w/ noise", LabelArm.LengthBiased, RlAlgorithm.Rloo, AlignerMode.WithNoise),
+        new("RLOO + head-only iterative", LabelArm.LengthBiased, RlAlgorithm.Rloo, AlignerMode.HeadOnlyIterative),
+        new("RLOO + R2M warm start", LabelArm.LengthBiased, RlAlgorithm.Rloo, AlignerMode.R2M, WarmStart: true),
+        new("GRPO vanilla", LabelArm.LengthBiased, RlAlgorithm.Grpo, AlignerMode.Vanilla),
+        new("GRPO + R2M", LabelArm.LengthBiased, RlAlgorithm.Grpo, AlignerMode.R2M),
+        new("GRPO + oracle R2M", LabelArm.LengthBiased, RlAlgorithm.Grpo, AlignerMode.Oracle),
+        new("RLOO vanilla (noise-only labels)", LabelArm.NoiseOnly, RlAlgorithm.Rloo, AlignerMode.Vanilla),
+        new("RLOO + R2M (noise-only labels)", LabelArm.NoiseOnly, RlAlgorithm.Rloo, AlignerMode.R2M),
+        new("RLOO + oracle R2M (noise-only labels)", LabelArm.NoiseOnly, RlAlgorithm.Rloo, AlignerMode.Oracle),
+    ];
+}
