@@ -11,7 +11,7 @@ internal sealed record RunSettings(PolicySize Policy, int SftPairs, int SftEpoch
     int RmEpochs, double RmLearningRate, int RmBatchSize, int RlSteps, double RlLearningRate, double KlCoefficient, int PromptsPerStep, int SamplesPerPrompt, int MaxNewTokens, int MaxLength)
 {
     public static RunSettings Full { get; } = new(PolicySize.Tiny, SftPairs: 6000, SftEpochs: 6, SftLearningRate: 3e-3, PreferencePairs: 4000, PolicySampleRounds: 30,
-        RmEpochs: 3, RmLearningRate: 1e-3, RmBatchSize: 16, RlSteps: 80, RlLearningRate: 1e-4, KlCoefficient: 0.05, PromptsPerStep: 8, SamplesPerPrompt: 4, MaxNewTokens: 32, MaxLength: 64);
+        RmEpochs: 3, RmLearningRate: 1e-3, RmBatchSize: 16, RlSteps: 40, RlLearningRate: 1e-4, KlCoefficient: 0.05, PromptsPerStep: 8, SamplesPerPrompt: 4, MaxNewTokens: 32, MaxLength: 64);
 
     public static RunSettings Quick { get; } = new(PolicySize.Tiny, SftPairs: 3000, SftEpochs: 3, SftLearningRate: 3e-3, PreferencePairs: 2000, PolicySampleRounds: 10,
         RmEpochs: 2, RmLearningRate: 1e-3, RmBatchSize: 16, RlSteps: 20, RlLearningRate: 1e-4, KlCoefficient: 0.05, PromptsPerStep: 8, SamplesPerPrompt: 4, MaxNewTokens: 32, MaxLength: 64);

@@ -18,16 +18,22 @@ internal sealed record SampleArgs
     public bool Quick { get; init; }
     public int? Seeds { get; init; }
     public string ResultsPath { get; init; } = Path.Combine("docs", "results.md");
+    public IReadOnlyList<string>? Variants { get; init; }
+    public double? AlignerLearningRate { get; init; }
+    public int? AlignerUpdates { get; init; }
 
-    public const string Usage = """
+    /// <summary>The --help text; every default in it is read from the settings that run.</summary>
+    public static string Usage => $"""
         R2M for .NET: the main job. With no arguments it builds the embedded task, fine-tunes a small policy,
-        trains a proxy reward model on noisy, length-biased labels, runs RLOO with R2M through the ML.NET
-        pipeline, evaluates with the gold judge, saves the model zip and reloads it.
+        trains a proxy reward model on noisy, length-biased labels, then runs RLOO twice from the same policy
+        and reward model through the ML.NET pipeline, vanilla and with R2M, evaluates both with the gold judge,
+        prints them side by side, saves the R2M model zip and reloads it.
 
         usage: R2M.Sample [study] [options]
 
-          study                  the over-optimisation study: vanilla RLOO, RLOO+R2M, w/ noise and w/o train,
-                                 several seeds, no KL penalty; writes docs/results.md
+          study                  the R2M study with controls: 13 variants (vanilla, R2M, oracle R2M, ablations,
+                                 warm start; RLOO and GRPO; length-biased and noise-only labels), paired seeds,
+                                 no KL penalty; writes docs/results.md (about an hour on 2 cores)
         options:
           --data <file>          real preference data (any loader format: JSONL, JSON, CSV/TSV, conversational,
                                  PandaLM, FineGrainedRLHF) instead of the embedded task (no gold judge then)
@@ -35,15 +41,19 @@ internal sealed record SampleArgs
                                  tokenizer.json, vocab.json + merges.txt or tokenizer.model; prompts in its chat format)
           --reward-model <hf-folder>  start the reward model from this checkpoint
           --algorithm <rloo|grpo|ppo> (default rloo)
-          --steps <n>            RL steps (default 40; 12 with --quick)
+          --steps <n>            RL steps (default {RunSettings.Full.RlSteps}; {RunSettings.Quick.RlSteps} with --quick; study: {StudySettings.Full.Steps}, {StudySettings.Quick.Steps} with --quick)
           --device <cpu|cuda|cuda:N> (default cpu)
           --out <folder>         output folder (default out)
           --seed <n>             seed (default 1)
-          --seeds <n>            study: seeds per variant (default 3)
+          --seeds <n>            study: seeds, each shared by every variant (default {StudySettings.Full.Seeds}; {StudySettings.Quick.Seeds} with --quick)
           --results <file>       study: where to write the results (default docs/results.md)
-          --quick                a short run (about a minute on 2 cores)
+          --variants <a,b,...>   study: only these variants, by name (default all; each needs its vanilla)
+          --aligner-lr <x>       study: the aligner's learning rate (default {StudySettings.Full.AlignerLearningRate})
+          --aligner-updates <n>  study: the aligner's updates per step (default {StudySettings.Full.AlignerUpdatesPerStep})
+          --quick                a short run (main job: about a minute on 2 cores; study: a smoke run of every variant)
           --help                 this text
         """;
+
 
     public static SampleArgs Parse(string[] args)
     {
@@ -66,6 +76,9 @@ internal sealed record SampleArgs
                 "--seed" => result with { Seed = int.TryParse(Value(), NumberStyles.Integer, CultureInfo.InvariantCulture, out int seed) ? seed : throw new ArgumentException($"--seed must be an integer, got '{args[i]}'.") },
                 "--seeds" => result with { Seeds = PositiveInt(arg, Value()) },
                 "--results" => result with { ResultsPath = Value() },
+                "--variants" => result with { Variants = Value().Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) },
+                "--aligner-lr" => result with { AlignerLearningRate = double.TryParse(Value(), NumberStyles.Float, CultureInfo.InvariantCulture, out double lr) && lr > 0 ? lr : throw new ArgumentException($"--aligner-lr must be a positive number, got '{args[i]}'.") },
+                "--aligner-updates" => result with { AlignerUpdates = PositiveInt(arg, Value()) },
                 "--quick" => result with { Quick = true },
                 _ => throw new ArgumentException($"Unknown argument '{arg}'. Run with --help for the options."),
             };

@@ -24,6 +24,9 @@ internal static class Study
         var study = args.Quick ? StudySettings.Quick : StudySettings.Full;
         if (args.Steps is int steps) study = study with { Steps = steps, OmegaHorizon = Math.Max(1, steps / 4) };
         if (args.Seeds is int seeds) study = study with { Seeds = seeds };
+        if (args.AlignerLearningRate is double lr) study = study with { AlignerLearningRate = lr };
+        if (args.AlignerUpdates is int updates) study = study with { AlignerUpdatesPerStep = updates };
+        var variants = StudyVariant.Select(args.Variants);
         var total = Stopwatch.StartNew();
         var runs = new List<StudyRun>();
         var checks = new List<InstrumentCheck>();
@@ -46,6 +49,7 @@ internal static class Study
             var onPolicy = EmbeddedEvaluation.SampleGoldPairs(sft, tokenizer, task.TrainPrompts, task.Judge, rounds: 4, run.MaxNewTokens, 0.7, seed + 50_000L);
             foreach (var arm in new[] { LabelArm.LengthBiased, LabelArm.NoiseOnly })
             {
+                if (!variants.Any(v => v.Arm == arm)) continue;
                 var armTask = tasks[arm];
                 var pairs = armTask.PreferenceTrain.Concat(armTask.LabelPolicySamples(sft, tokenizer, run.MaxNewTokens)).ToList();
                 Console.WriteLine($"seed {seed}, {arm}: proxy reward model on {pairs.Count} pairs");
@@ -55,7 +59,7 @@ internal static class Study
                     RewardModelTrainer.Evaluate(proxy, tokenizer, armTask.GoldValidation, run.MaxLength).Accuracy, sftEvalGold);
                 checks.Add(check);
                 Console.WriteLine(FormattableString.Invariant($"  (a) SFT gold on RL prompts {check.SftGold:F3}; (b) on-policy gold accuracy {check.OnPolicyAccuracy:F3} ({check.OnPolicyPairs} pairs)"));
-                foreach (var variant in StudyVariant.All.Where(v => v.Arm == arm))
+                foreach (var variant in variants.Where(v => v.Arm == arm))
                     runs.Add(RunVariant(variant, seed, sft, proxy, tokenizer, task, pairs, run, study, logs));
             }
         }

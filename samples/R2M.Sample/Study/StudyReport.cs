@@ -19,7 +19,9 @@ internal static class StudyReport
         md.AppendLine();
         Line($"Machine: {Environment.ProcessorCount} cores ({System.Runtime.InteropServices.RuntimeInformation.OSDescription.Trim()}), CPU, libtorch 2.10 via TorchSharp 0.107. Date: {DateTime.UtcNow:yyyy-MM-dd}. Wall time: {seconds / 60:F1} min.");
         md.AppendLine();
-        Line($"Command: `dotnet run --project samples/R2M.Sample -c Release -- study{(args.Quick ? " --quick" : "")} --seeds {study.Seeds} --seed {args.Seed}{(args.Steps is int s ? $" --steps {s}" : "")}`");
+        string extra = (args.Steps is int s ? $" --steps {s}" : "") + (args.Variants is { } v ? $" --variants \"{string.Join(',', v)}\"" : "")
+            + (args.AlignerLearningRate is double lr ? FormattableString.Invariant($" --aligner-lr {lr}") : "") + (args.AlignerUpdates is int u ? $" --aligner-updates {u}" : "");
+        Line($"Command: `dotnet run --project samples/R2M.Sample -c Release -- study{(args.Quick ? " --quick" : "")} --seeds {study.Seeds} --seed {args.Seed}{extra}`");
         md.AppendLine();
         WriteInstrument(md, checks, runs);
         Line($"## Protocol");

@@ -37,4 +37,18 @@ internal sealed record StudyVariant(string Name, LabelArm Arm, RlAlgorithm Algor
         new("RLOO + R2M (noise-only labels)", LabelArm.NoiseOnly, RlAlgorithm.Rloo, AlignerMode.R2M),
         new("RLOO + oracle R2M (noise-only labels)", LabelArm.NoiseOnly, RlAlgorithm.Rloo, AlignerMode.Oracle),
     ];
+
+    /// <summary>
+    /// The variants named in <paramref name="names"/> (case-insensitive; null: all). Refuses an unknown name, and a
+    /// variant whose vanilla (same arm and algorithm) is not selected: its paired difference needs it.
+    /// </summary>
+    public static IReadOnlyList<StudyVariant> Select(IReadOnlyList<string>? names)
+    {
+        if (names is null) return All;
+        var chosen = names.Select(n => All.SingleOrDefault(v => string.Equals(v.Name, n, StringComparison.OrdinalIgnoreCase))
+            ?? throw new ArgumentException($"--variants: no variant '{n}'; the variants are: {string.Join(", ", All.Select(v => v.Name))}.")).Distinct().ToList();
+        foreach (var v in chosen.Where(v => !chosen.Any(b => b.IsBaseline && b.Arm == v.Arm && b.Algorithm == v.Algorithm)))
+            throw new ArgumentException($"--variants: '{v.Name}' needs its vanilla ({All.Single(b => b.IsBaseline && b.Arm == v.Arm && b.Algorithm == v.Algorithm).Name}) too.");
+        return All.Where(chosen.Contains).ToList();
+    }
 }

@@ -31,9 +31,12 @@ public sealed class PolicyFeedbackRewardHead : nn.Module
     /// <summary>The cross-attention.</summary>
     public PolicyFeedbackAttention CrossAttention => cross;
 
-    /// <summary>ω(t) = max(½·cos(π·t/T) + ½, Ω).</summary>
+    /// <summary>
+    /// ω(t) = max(½·cos(π·t/T) + ½, Ω) for t &lt; T, and Ω from t = T on: the cosine falls once and stays at its floor
+    /// (the cosine alone would climb back to 1 between T and 2T).
+    /// </summary>
     public static double Omega(int step, int totalSteps, double floor) =>
-        Math.Max(0.5 * Math.Cos(Math.PI * step / Math.Max(1, totalSteps)) + 0.5, floor);
+        step >= Math.Max(1, totalSteps) ? floor : Math.Max(0.5 * Math.Cos(Math.PI * step / Math.Max(1, totalSteps)) + 0.5, floor);
 
     /// <summary>
     /// Rewards (B) from cached <paramref name="rte"/> (B, D_rm) and <paramref name="feedback"/> (B, S, D_p)

@@ -46,7 +46,7 @@ public class EmbeddedLearningTests(EmbeddedSftFixture fixture) : IClassFixture<E
         double after = EmbeddedEvaluation.Generate(fixture.Policy, fixture.Tokenizer, fixture.Data.TrainPrompts).MeanGold;
 
         fixture.GoldBefore.Should().BeLessThan(0.05);
-        after.Should().BeGreaterThan(0.4).And.BeLessThan(0.95, "RL needs room to improve");
+        after.Should().BeGreaterThan(0.3, "it learns the templates (80% of the corpus' answers are deliberately wrong or cut short)").And.BeLessThan(0.95, "RL needs room to improve");
     }
 
     [Fact]

@@ -49,6 +49,8 @@ public class R2MKnobTests
         trainer.OmegaAt(0).Should().Be(1.0);
         trainer.OmegaAt(2).Should().BeApproximately(0.5 * Math.Cos(Math.PI * 2 / 10) + 0.5, 1e-15);
         trainer.OmegaAt(5).Should().Be(0.6, "½cos(π/2) + ½ = 0.5 is below the floor");
+        Enumerable.Range(10, 90).Select(trainer.OmegaAt).Should().OnlyContain(w => w == 0.6,
+            "past T_ω the blend stays at its floor: the cosine alone is back at 1 by t = 2·T_ω = 20");
     }
 
     [Fact]
