@@ -13,13 +13,7 @@ internal static class Plots
             var scatter = plot.Add.Scatter(x, y);
             scatter.LegendText = name;
         }
-        plot.Title(title);
-        plot.XLabel(xLabel);
-        plot.YLabel(yLabel);
-        plot.ShowLegend();
-        string temp = path + ".tmp.png";
-        plot.SavePng(temp, 720, 420);
-        File.Move(temp, path, overwrite: true);
+        Save(plot, path, title, xLabel, yLabel, 720, 420);
     }
 
     /// <summary>
@@ -46,12 +40,18 @@ internal static class Plots
             line.Color = color;
             line.LegendText = name;
         }
+        Save(plot, path, title, xLabel, yLabel, 900, 520);
+    }
+
+    /// <summary>Titles, labels and a legend, then the PNG written to a temporary file and moved into place.</summary>
+    private static void Save(ScottPlot.Plot plot, string path, string title, string xLabel, string yLabel, int width, int height)
+    {
         plot.Title(title);
         plot.XLabel(xLabel);
         plot.YLabel(yLabel);
         plot.ShowLegend();
         string temp = path + ".tmp.png";
-        plot.SavePng(temp, 900, 520);
+        plot.SavePng(temp, width, height);
         File.Move(temp, path, overwrite: true);
     }
 }
