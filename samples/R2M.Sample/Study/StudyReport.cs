@@ -28,7 +28,7 @@ internal static class StudyReport
         md.AppendLine();
         Line($"Per seed: one from-scratch {run.Policy} byte-level policy fine-tuned on the task's corpus ({run.SftPairs} answers, {new R2M.Estimators.EmbeddedTask.EmbeddedTaskOptions().MediocreFraction:P0} of them wrong or cut short); per label arm one proxy reward model (body from the policy) on {run.PreferencePairs} generated candidate pairs plus pairs of the SFT policy's own samples ({run.PolicySampleRounds} rounds), all labelled with 20% flipped labels and, in the length-biased arm, a preference for the longer answer within a gold gap of 0.2. Every variant then runs {study.Steps} RL steps from that policy and reward model ({study.PromptsPerStep} prompts × {run.SamplesPerPrompt} samples, {run.MaxNewTokens} new tokens, temperature 0.7, policy learning rate {study.LearningRate:G}, no KL penalty, rewards whitened over each step's batch so that R2M's ω-scaled reward does not by itself slow the policy) with the same prompt order and sampling seeds: the seeds pair the variants. Aligner (every R2M variant alike): width 64, α 0.3, Ω 0.6, learning rate {study.AlignerLearningRate:G}, {study.AlignerUpdatesPerStep} updates per step, T_ω = {study.OmegaHorizon}, Wo zero-initialised; the warm start fits it for {study.WarmStartEpochs} epoch on the reward model's pairs first (learning rate {StudySettings.WarmStartLearningRate:G}). Gold per step is the mean over that step's rollouts on the RL prompts; \"final gold (eval)\" is greedy on the evaluation prompts (unseen combinations of the same words and kinds).");
         md.AppendLine();
-        Line($"**Primary measure:** per run, gold is regressed on √KL (Gaussian kernel, width a tenth of the range); its mean over [0, X], X the √KL that every variant of the same seed, arm and algorithm reaches (5-step running mean), is the run's score. Each variant's score minus its vanilla's (same seed, arm and algorithm) is averaged over seeds, with a 95% percentile bootstrap interval over seeds ({PairedBootstrap.Resamples} resamples).");
+        Line($"**Primary measure:** per run, gold is regressed on √KL (Gaussian kernel, width a tenth of the range); its mean over [0, X] is the run's score, X the √KL that both the variant's run and its vanilla's (same seed, arm and algorithm) reach (5-step running mean), so that no comparison depends on which other variants were run. The variant's score minus its vanilla's over that range is averaged over seeds, with a 95% percentile bootstrap interval over seeds ({PairedBootstrap.Resamples} resamples).");
         md.AppendLine();
         WriteMain(md, runs);
         WriteDiagnostics(md, runs);
@@ -39,29 +39,39 @@ internal static class StudyReport
         Console.WriteLine($"wrote {args.ResultsPath}");
     }
 
-    /// <summary>Per run: its score (mean smoothed gold over the common range) and gold at the matched points.</summary>
-    internal static Dictionary<StudyRun, (double Score, double[] AtMatched, double Range)> Scores(IReadOnlyList<StudyRun> runs)
+    /// <summary>
+    /// One seed's comparison of a variant with its vanilla over the √KL range both reach: each run's score (mean
+    /// smoothed gold over [0, X]) and smoothed gold at the matched points.
+    /// </summary>
+    internal sealed record PairScore(double Score, double VanillaScore, double[] AtMatched, double[] VanillaAtMatched, double Range);
+
+    /// <summary>
+    /// Per run of a non-baseline variant: its <see cref="PairScore"/> against its vanilla (same seed, arm and
+    /// algorithm). X is the smaller of the two runs' reaches, so a comparison never depends on a third variant.
+    /// </summary>
+    internal static Dictionary<StudyRun, PairScore> Scores(IReadOnlyList<StudyRun> runs)
     {
-        var result = new Dictionary<StudyRun, (double, double[], double)>();
-        foreach (var group in runs.GroupBy(r => (r.Seed, r.Variant.Arm, r.Variant.Algorithm)))
+        var result = new Dictionary<StudyRun, PairScore>();
+        foreach (var r in runs.Where(r => !r.Variant.IsBaseline))
         {
-            double range = group.Min(r => r.Curve.Reach);
-            foreach (var r in group)
-            {
-                var curve = r.Curve;
-                result[r] = (curve.MeanOver(range), Matched.Select(f => curve.At(f * range, GoldCurve.Bandwidth(range))).ToArray(), range);
-            }
+            var b = Baseline(runs, r);
+            double range = Math.Min(r.Curve.Reach, b.Curve.Reach), h = GoldCurve.Bandwidth(range);
+            double[] At(GoldCurve c) => Matched.Select(f => c.At(f * range, h)).ToArray();
+            result[r] = new PairScore(r.Curve.MeanOver(range), b.Curve.MeanOver(range), At(r.Curve), At(b.Curve), range);
         }
         return result;
     }
 
+    private static StudyRun Baseline(IReadOnlyList<StudyRun> runs, StudyRun r) =>
+        runs.Single(b => b.Seed == r.Seed && b.Variant.IsBaseline && b.Variant.Arm == r.Variant.Arm && b.Variant.Algorithm == r.Variant.Algorithm);
+
     /// <summary>Each variant's paired differences to its vanilla, per seed, of <paramref name="measure"/>.</summary>
     internal static List<double> Differences(IReadOnlyList<StudyRun> runs, StudyVariant variant, Func<StudyRun, double> measure) =>
-        runs.Where(r => r.Variant == variant).Select(r =>
-        {
-            var baseline = runs.Single(b => b.Seed == r.Seed && b.Variant.IsBaseline && b.Variant.Arm == r.Variant.Arm && b.Variant.Algorithm == r.Variant.Algorithm);
-            return measure(r) - measure(baseline);
-        }).ToList();
+        runs.Where(r => r.Variant == variant).Select(r => measure(r) - measure(Baseline(runs, r))).ToList();
+
+    /// <summary>Each variant's paired differences to its vanilla of the pair measure <paramref name="measure"/> (variant's minus vanilla's).</summary>
+    internal static List<double> PairDifferences(IReadOnlyDictionary<StudyRun, PairScore> scores, StudyVariant variant, Func<PairScore, (double Mine, double Vanilla)> measure) =>
+        scores.Where(kv => kv.Key.Variant == variant).OrderBy(kv => kv.Key.Seed).Select(kv => measure(kv.Value)).Select(m => m.Mine - m.Vanilla).ToList();
 
     private static string Ci((double Mean, double Low, double High) i) =>
         double.IsNaN(i.Mean) ? "n/a" : $"{Signed(i.Mean)} [{Signed(i.Low)}, {Signed(i.High)}]";
@@ -112,21 +122,22 @@ internal static class StudyReport
         var scores = Scores(runs);
         md.AppendLine("## Results: each variant against its vanilla, paired by seed");
         md.AppendLine();
-        md.AppendLine("| variant | seeds | score (mean gold over the common √KL range) | Δ score vs vanilla [95% CI] | gold at ¼ · ½ · ¾ · 1 of the range | Δ gold at the range's end [95% CI] | best gold (5-step mean) | last-5-step gold: Δ vs vanilla [95% CI] | final gold (eval, greedy) | final proxy (optimised reward) | RM accuracy on final-policy pairs: φ₀ → variant's reward |");
+        md.AppendLine("| variant | seeds | score over the √KL range shared with its vanilla: variant (vanilla) | Δ score vs vanilla [95% CI] | gold at ¼ · ½ · ¾ · 1 of that range | Δ gold at the range's end [95% CI] | best gold (5-step mean) | last-5-step gold: Δ vs vanilla [95% CI] | final gold (eval, greedy) | final proxy (optimised reward) | RM accuracy on final-policy pairs: φ₀ → variant's reward |");
         md.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|");
         foreach (var variant in StudyVariant.All)
         {
             var mine = runs.Where(r => r.Variant == variant).ToList();
             if (mine.Count == 0) continue;
-            string delta = variant.IsBaseline ? "—" : Ci(PairedBootstrap.Interval(Differences(runs, variant, r => scores[r].Score)));
-            string deltaEnd = variant.IsBaseline ? "—" : Ci(PairedBootstrap.Interval(Differences(runs, variant, r => scores[r].AtMatched[^1])));
+            string delta = variant.IsBaseline ? "—" : Ci(PairedBootstrap.Interval(PairDifferences(scores, variant, p => (p.Score, p.VanillaScore))));
+            string deltaEnd = variant.IsBaseline ? "—" : Ci(PairedBootstrap.Interval(PairDifferences(scores, variant, p => (p.AtMatched[^1], p.VanillaAtMatched[^1]))));
             string deltaLast = variant.IsBaseline ? "—" : Ci(PairedBootstrap.Interval(Differences(runs, variant, r => r.Last("gold/score"))));
-            string matched = string.Join(" · ", Matched.Select((_, i) => Mean(mine.Select(r => scores[r].AtMatched[i]))));
-            md.AppendLine($"| {variant.Name} | {mine.Count} | {Mean(mine.Select(r => scores[r].Score))} | {delta} | {matched} | {deltaEnd} | {Mean(mine.Select(r => r.BestGold))} | {Mean(mine.Select(r => r.Last("gold/score")))}: {deltaLast} | " +
+            string matched = variant.IsBaseline ? "—" : string.Join(" · ", Matched.Select((_, i) => Mean(mine.Select(r => scores[r].AtMatched[i]))));
+            string score = variant.IsBaseline ? "—" : $"{Mean(mine.Select(r => scores[r].Score))} ({Mean(mine.Select(r => scores[r].VanillaScore))})";
+            md.AppendLine($"| {variant.Name} | {mine.Count} | {score} | {delta} | {matched} | {deltaEnd} | {Mean(mine.Select(r => r.BestGold))} | {Mean(mine.Select(r => r.Last("gold/score")))}: {deltaLast} | " +
                 $"{Mean(mine.Select(r => r.FinalGold))} | {Mean(mine.Select(r => r.Last("objective/scores")))} | {Mean(mine.Select(r => r.AccuracyBefore))} → {Mean(mine.Select(r => r.AccuracyAfter))} |");
         }
         md.AppendLine();
-        md.AppendLine(string.Create(CultureInfo.InvariantCulture, $"The common √KL range X is {Mean(scores.Values.Select(v => v.Range))} on average (per seed, arm and algorithm: the smallest reach among the compared variants). \"RM accuracy\": pairs of the final policy's samples on the RL prompts ordered by gold, scored by the frozen reward model (φ₀) and by the variant's reward function as it stands after RL."));
+        md.AppendLine(string.Create(CultureInfo.InvariantCulture, $"The shared √KL range X is {Mean(scores.Values.Select(v => v.Range))} on average (per seed: the smaller of the variant's and its vanilla's reach). \"RM accuracy\": pairs of the final policy's samples on the RL prompts ordered by gold, scored by the frozen reward model (φ₀) and by the variant's reward function as it stands after RL."));
         md.AppendLine();
     }
 
@@ -178,7 +189,7 @@ internal static class StudyReport
         foreach (var variant in StudyVariant.All.Where(v => !v.IsBaseline))
         {
             if (!runs.Any(r => r.Variant == variant)) continue;
-            var (mean, low, high) = PairedBootstrap.Interval(Differences(runs, variant, r => scores[r].Score));
+            var (mean, low, high) = PairedBootstrap.Interval(PairDifferences(scores, variant, p => (p.Score, p.VanillaScore)));
             string verdict = low > 0 ? "better than vanilla: the interval is above zero"
                 : high < 0 ? "worse than vanilla: the interval is below zero"
                 : "not distinguishable from vanilla: the interval covers zero";

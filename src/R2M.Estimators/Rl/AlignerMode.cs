@@ -14,8 +14,9 @@ public enum AlignerMode
     /// <summary>Baseline: only φ updated by GREBT on the reward model's own scores each step, no feedback.</summary>
     HeadOnlyIterative,
     /// <summary>
-    /// Positive control (not in the paper): R2M whose Bradley–Terry pairs are each group's best and worst response
-    /// by the gold judge (<see cref="PolicyOptimizationOptions.GoldJudge"/>, required) instead of by its own rewards.
+    /// Positive control (not in the paper): R2M whose Bradley–Terry term is taken over every pair of each group that
+    /// the gold judge (<see cref="PolicyOptimizationOptions.GoldJudge"/>, required) orders, instead of over the best
+    /// and worst response by its own rewards.
     /// If this does not beat vanilla, the instrument or the aligner path cannot show any effect.
     /// </summary>
     Oracle,

@@ -12,7 +12,7 @@ namespace R2M.Estimators.Rl;
 /// <param name="Head">The reward head.</param>
 /// <param name="Blends">Whether the head blends the policy's feedback in with ω(t).</param>
 /// <param name="Aligner">The cross-attention and φ (null for vanilla).</param>
-/// <param name="OrdersByGold">Whether GREBT's pairs are ordered by the gold judge (the oracle control).</param>
+/// <param name="OrdersByGold">Whether GREBT's Bradley–Terry pairs come from the gold judge (the oracle control).</param>
 public sealed record AlignerVariant(RewardHead Head, bool Blends, PolicyFeedbackRewardHead? Aligner, bool OrdersByGold = false)
 {
     /// <summary>Whether <paramref name="options"/>' mode uses an aligner module (every mode but vanilla).</summary>

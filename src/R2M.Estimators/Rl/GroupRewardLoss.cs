@@ -4,7 +4,8 @@ namespace R2M.Estimators.Rl;
 
 /// <summary>
 /// R2M's reward-model loss on a step's own rollouts, GREBT = (1 − α)·BT + α·GRE, per group of K rewards r':
-/// BT = −log σ(r'_w − r'_l) with w, l the argmax and argmin of r' (chosen without gradient);
+/// BT = −log σ(r'_w − r'_l) with w, l the argmax and argmin of r' (chosen without gradient), or, given an
+/// outside order (the oracle control), the mean of −log σ(r'_i − r'_j) over every pair that order ranks i over j;
 /// GRE = −Σ p log p with p = softmax((r' − mean)/(std + ε)), std the population std. Groups whose std is
 /// below ε are skipped; the loss is the mean over the others (0 when all are skipped).
 /// </summary>
@@ -12,7 +13,8 @@ public static class GroupRewardLoss
 {
     /// <summary>
     /// GREBT of <paramref name="rewards"/> (N), N = G·K. Also returns the number of groups used. The BT pair is each
-    /// group's argmax and argmin of the rewards, or of <paramref name="orderBy"/> (N) when given (the oracle control).
+    /// group's argmax and argmin of the rewards; with <paramref name="orderBy"/> (N; the oracle control) BT is taken
+    /// over every pair of the group that it orders.
     /// </summary>
     public static (Tensor Loss, int GroupsUsed) Compute(Tensor rewards, int groupSize, double alpha, double epsilon, Tensor? orderBy = null)
     {
@@ -22,16 +24,34 @@ public static class GroupRewardLoss
         int used = (int)keep.sum().item<long>();
         if (used == 0) return (rewards.sum() * 0, 0);
         var kept = grouped[keep];                                                            // (G', K)
+        var bt = orderBy is null ? OwnPair(kept) : OrderedPairs(kept, orderBy.reshape(-1, groupSize)[keep]); // (G')
+        var gre = Entropy(kept, epsilon);                                                    // (G')
+        return (((1 - alpha) * bt + alpha * gre).mean(), used);
+    }
+
+    /// <summary>−log σ(r'_w − r'_l) per group (G'), w and l the argmax and argmin of the rewards themselves.</summary>
+    private static Tensor OwnPair(Tensor kept)
+    {
         Tensor best, worst;
         using (no_grad())
         {
-            var order = orderBy is null ? kept : orderBy.reshape(-1, groupSize)[keep];
-            best = order.argmax(1, keepdim: true);
-            worst = order.argmin(1, keepdim: true);
+            best = kept.argmax(1, keepdim: true);
+            worst = kept.argmin(1, keepdim: true);
         }
-        var bt = nn.functional.softplus((kept.gather(1, best) - kept.gather(1, worst)).neg()).squeeze(1); // (G')
-        var gre = Entropy(kept, epsilon);                                                    // (G')
-        return (((1 - alpha) * bt + alpha * gre).mean(), used);
+        return nn.functional.softplus((kept.gather(1, best) - kept.gather(1, worst)).neg()).squeeze(1);
+    }
+
+    /// <summary>
+    /// The oracle's Bradley–Terry term per group (G'): the mean of −log σ(r'_i − r'_j) over every pair with
+    /// order_i &gt; order_j (0 for a group whose order values are all equal). All ordered pairs rather than one:
+    /// with K = 4 up to six comparisons a group, so the control learns from every judgement the judge makes.
+    /// </summary>
+    private static Tensor OrderedPairs(Tensor kept, Tensor order)
+    {
+        Tensor prefer;
+        using (no_grad()) prefer = (order.unsqueeze(2) - order.unsqueeze(1)).gt(0).to_type(kept.dtype); // (G', K, K): i over j
+        var loss = nn.functional.softplus((kept.unsqueeze(2) - kept.unsqueeze(1)).neg());          // (G', K, K)
+        return (loss * prefer).sum([1, 2]) / prefer.sum([1, 2]).clamp_min(1);
     }
 
     /// <summary>Group reward entropy (G) of grouped rewards (G, K): −Σ p log p, p = softmax of standardised rewards.</summary>

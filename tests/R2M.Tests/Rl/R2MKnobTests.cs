@@ -11,9 +11,10 @@ public class R2MKnobTests
     public R2MKnobTests() => TorchRuntime.EnsureLoaded();
 
     [Fact]
-    public void The_oracle_orders_the_bradley_terry_pair_by_gold_not_by_the_rewards()
+    public void The_oracle_takes_bradley_terry_over_every_pair_gold_orders_not_over_the_rewards_own_pair()
     {
-        // One group of 3: rewards [2, 0, 1]; gold prefers row 1 over row 0. Oracle BT = softplus(r0 − r1) = softplus(2).
+        // One group of 3: rewards [2, 0, 1]; gold 1 > 2 > 0. Own pair (0, 1): softplus(−2). Oracle: the mean over
+        // (1 over 0, 1 over 2, 2 over 0) of softplus(r_lose − r_win) = (softplus(2) + softplus(1) + softplus(1)) / 3.
         var rewards = tensor(new[] { 2.0, 0.0, 1.0 });
         var gold = tensor(new[] { 0.1, 0.9, 0.5 });
 
@@ -21,7 +22,22 @@ public class R2MKnobTests
         var (oracle, _) = GroupRewardLoss.Compute(rewards, 3, alpha: 0, epsilon: 1e-6, orderBy: gold);
 
         own.item<double>().Should().BeApproximately(Math.Log(1 + Math.Exp(-2)), 1e-12, "its own pair is (2, 0)");
-        oracle.item<double>().Should().BeApproximately(Math.Log(1 + Math.Exp(2)), 1e-12, "gold's pair is (row 1, row 0): 0 − 2");
+        oracle.item<double>().Should().BeApproximately((Math.Log(1 + Math.Exp(2)) + 2 * Math.Log(1 + Math.Exp(1))) / 3, 1e-12);
+    }
+
+    [Fact]
+    public void The_oracle_gives_no_bradley_terry_gradient_to_a_group_whose_gold_is_all_tied()
+    {
+        var rewards = tensor(new[] { 2.0, 0.0, 1.0, 0.5, 0.0, 3.0 }, requires_grad: true);
+        var gold = tensor(new[] { 0.5, 0.5, 0.5, 0.0, 1.0, 0.0 });      // group 1 tied; group 2: row 4 over rows 3 and 5
+        var (loss, used) = GroupRewardLoss.Compute(rewards, 3, alpha: 0, epsilon: 1e-6, orderBy: gold);
+        loss.backward();
+        used.Should().Be(2);
+        var grad = rewards.grad!.data<double>().ToArray();
+        grad[..3].Should().AllSatisfy(g => g.Should().Be(0));
+        // d/dr4 of mean(softplus(r3 − r4), softplus(r5 − r4)) / 2 groups = −(σ(0.5) + σ(3)) / 2 / 2
+        double Sigmoid(double x) => 1 / (1 + Math.Exp(-x));
+        grad[4].Should().BeApproximately(-(Sigmoid(0.5) + Sigmoid(3)) / 4, 1e-12);
     }
 
     [Fact]
