@@ -1,0 +1,46 @@
+using System.Runtime.InteropServices;
+
+namespace R2M.MLNet.Native;
+
+/// <summary>
+/// How freed tensor memory goes back to the C heap. libtorch allocates CPU tensors with malloc; glibc serves
+/// anything over its mmap threshold (at most 32 MiB) with a fresh mmap and unmaps it on free, so at 0.5B shapes
+/// every logits, activation and gradient buffer is faulted in page by page on each use: a third of the
+/// process's CPU time went to the kernel in the roofline benchmark. <see cref="RetainFreedMemory"/> switches
+/// glibc to serving large blocks from its heap and keeping freed memory for reuse (the process's resident size
+/// then stays near its peak). <see cref="TorchRuntime.EnsureLoaded"/> applies it once, before the first tensor;
+/// set R2M_SYSTEM_MALLOC=1 to keep the C library's own settings.
+/// </summary>
+public static class NativeHeap
+{
+    /// <summary>The environment variable that keeps glibc's own malloc settings when set to 1.</summary>
+    public const string OptOutVariable = "R2M_SYSTEM_MALLOC";
+
+    private const int TrimThreshold = -1;  // M_TRIM_THRESHOLD: free top memory above this goes back to the OS
+    private const int MmapMax = -4;        // M_MMAP_MAX: how many blocks may be served by mmap at once
+
+    /// <summary>Whether the retain policy is in force in this process.</summary>
+    public static bool Retaining { get; private set; }
+
+    /// <summary>
+    /// On Linux with glibc: no mmap-served blocks (M_MMAP_MAX 0) and no trimming of the heap's top (M_TRIM_THRESHOLD
+    /// at its largest). Returns whether it was applied: false on other platforms or C libraries, or when opted out.
+    /// </summary>
+    public static bool RetainFreedMemory()
+    {
+        if (Retaining) return true;
+        if (!OperatingSystem.IsLinux() || Environment.GetEnvironmentVariable(OptOutVariable) == "1") return false;
+        try
+        {
+            Retaining = mallopt(MmapMax, 0) == 1 && mallopt(TrimThreshold, int.MaxValue) == 1;
+        }
+        catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException)
+        {
+            Retaining = false; // not glibc (musl has no mallopt): nothing to configure
+        }
+        return Retaining;
+    }
+
+    [DllImport("libc", EntryPoint = "mallopt")]
+    private static extern int mallopt(int parameter, int value);
+}
