@@ -224,6 +224,15 @@ public sealed class R2MEnginePool : IDisposable
         TorchRuntime.EnsureLoaded();
         var clock = Stopwatch.StartNew();
         var model = R2MModelArchive.Load(ModelPath, torch.device(_options.Device));
+        try
+        {
+            model.SetPolicyPrecision(_options.PolicyPrecision);
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
         long version = Interlocked.Read(ref _version) + 1;
         R2MServingLog.Loaded(_logger, ModelPath, version, _options.Device, clock.ElapsedMilliseconds);
         return new ModelLease(model, version, OnModelDisposed);

@@ -58,6 +58,16 @@ public sealed class R2MModel : IDisposable
     /// <summary>The reward function: the same one the RL trainer optimised, at <see cref="Omega"/>.</summary>
     public RewardFunction Reward { get; }
 
+    /// <summary>
+    /// Converts the policy's weights to <paramref name="precision"/> in place (the reward model and the aligner keep
+    /// theirs). Not safe while another thread uses the model: call it before serving, as <c>R2MEnginePool</c> does.
+    /// </summary>
+    public void SetPolicyPrecision(PolicyPrecision precision)
+    {
+        if (!Enum.IsDefined(precision)) throw new ArgumentOutOfRangeException(nameof(precision), precision, "Unknown policy precision.");
+        if (precision == PolicyPrecision.BFloat16) Policy.to(ScalarType.BFloat16);
+    }
+
     /// <summary>Generates one response per prompt (greedy unless the defaults say otherwise).</summary>
     public IReadOnlyList<string> Generate(IReadOnlyList<string> prompts)
     {

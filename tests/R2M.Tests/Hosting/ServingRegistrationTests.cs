@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using R2M.MLNet.Hosting;
+using R2M.MLNet.Serving;
 using R2M.MLNet.Persistence;
 using R2M.Tests.Infrastructure;
 
@@ -92,6 +93,29 @@ public class ServingRegistrationTests
         TinyModelZip.Save(path, seed: 11);
         pool.Generate("hi").Should().NotBeNull();
         pool.Version.Should().Be(1);
+    }
+
+    [Fact]
+    public void A_pool_asked_for_a_bf16_policy_generates_with_bf16_weights_and_scores_within_tolerance()
+    {
+        using var dir = new TempDir();
+        string path = dir.File("model.zip");
+        TinyModelZip.Save(path, seed: 11);
+        using (var model = R2MModelArchive.Load(path, TorchSharp.torch.CPU))
+        {
+            model.SetPolicyPrecision(PolicyPrecision.BFloat16);
+            model.Policy.parameters().Should().OnlyContain(p => p.dtype == TorchSharp.torch.ScalarType.BFloat16);
+            model.RewardModel.parameters().Should().OnlyContain(p => p.dtype == TorchSharp.torch.ScalarType.Float32);
+        }
+        using var full = new R2MEnginePool(new R2MServingOptions { ModelPath = path, PoolSize = 1 });
+        using var half = new R2MEnginePool(new R2MServingOptions { ModelPath = path, PoolSize = 1, PolicyPrecision = PolicyPrecision.BFloat16 });
+        using var a = full.Rent();
+        using var b = half.Rent();
+
+        b.Generate("hi").Should().NotBeNull();
+        float reference = a.Score("hi", "there"), reduced = b.Score("hi", "there");
+        float.IsFinite(reduced).Should().BeTrue();
+        reduced.Should().BeApproximately(reference, 0.05f, "only the policy's feedback, read by the aligner, is bf16");
     }
 
     [Fact]

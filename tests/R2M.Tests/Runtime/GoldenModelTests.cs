@@ -2,6 +2,7 @@ using R2M.MLNet.Generation;
 using R2M.MLNet.Modeling;
 using R2M.MLNet.Native;
 using R2M.Tests.Infrastructure;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace R2M.Tests.Runtime;
@@ -48,6 +49,30 @@ public class GoldenModelTests
             MaxNewTokens = newTokens, Temperature = 0, EosId = -1, PadId = 0, UseCache = useCache,
         });
 
+        result.Sequences.data<long>().ToArray().Should().Equal(expected.data<long>().ToArray());
+    }
+
+    /// <summary>The documented bf16 tolerance of logits against transformers' float32 (docs/benchmarks.md).</summary>
+    private const double BFloat16Tolerance = 0.05;
+
+    [SkippableTheory]
+    [InlineData("gpt2-tiny")]
+    [InlineData("llama-tiny")]
+    public void In_bf16_golden_greedy_tokens_are_unchanged_and_logits_stay_within_the_documented_tolerance(string name)
+    {
+        var golden = Golden.Load(name);
+        using var scope = NewDisposeScope();
+        var model = HfCheckpoint.LoadCausalLM(golden.Folder);
+        model.to(ScalarType.BFloat16);
+        using (no_grad())
+            MaxAbsError(model.Forward(golden.Long("input_ids")).Logits, golden.Float("logits")).Should().BeLessThan(BFloat16Tolerance);
+
+        var prompt = golden.Long("greedy_prompt");
+        var expected = golden.Long("greedy_tokens");
+        using var result = TextGenerator.Generate(model, prompt, ones_like(prompt), new GenerationOptions
+        {
+            MaxNewTokens = (int)(expected.shape[1] - prompt.shape[1]), Temperature = 0, EosId = -1, PadId = 0,
+        });
         result.Sequences.data<long>().ToArray().Should().Equal(expected.data<long>().ToArray());
     }
 
