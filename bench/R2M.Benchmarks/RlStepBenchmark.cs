@@ -4,7 +4,9 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using R2M.Estimators.Rl;
 using R2M.Estimators.Training;
+using R2M.MLNet.Modeling;
 using R2M.MLNet.Tokenization;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace R2M.Benchmarks;
@@ -61,22 +63,37 @@ internal static class RlStepBenchmark
         return 0;
     }
 
-    /// <summary>The child: runs warm-up and measured steps of one variant, prints medians and peak RSS as JSON.</summary>
+    /// <summary>
+    /// The child: runs warm-up and measured steps of one variant, prints medians and peak RSS as JSON. Run directly
+    /// with <c>--preset qwen2.5-0.5b --algorithm Ppo --steps 1 --warmup 0</c> it measures one RL step at the shapes of
+    /// a 0.5B policy and a 0.5B reward model (random weights, the byte-level tokenizer's ids).
+    /// </summary>
     public static int RunOne(BenchArgs a)
     {
         var mode = Enum.Parse<AlignerMode>(a.String("mode", "R2M"));
-        var size = Enum.Parse<PolicySize>(a.String("size", "Small"));
         int steps = a.Int("steps", 10), warmup = a.Int("warmup", 10);
         var device = new Device(a.String("device", "cpu"));
-        var tokenizer = new ByteLevelTokenizer();
-        var policy = PolicyFactory.FromScratch(tokenizer, size, seed: 1, device);
+        string preset = a.String("preset", "");
+        // At 0.5B shapes a random policy samples any id: the tokenizer must cover the whole vocabulary (--tokenizer,
+        // an HF folder such as shared/tokenizers/qwen3), and the model's vocabulary is set to the tokenizer's.
+        ITextTokenizer tokenizer = preset.Length > 0 ? HuggingFaceTokenizerLoader.Load(a.String("tokenizer", "../shared/tokenizers/qwen3")) : new ByteLevelTokenizer();
+        CausalLM policy;
+        if (preset == "qwen2.5-0.5b")
+        {
+            manual_seed(1);
+            policy = new CausalLM(CausalLMConfig.Llama(tokenizer.VocabSize, 896, 24, 14, 2, 4864, maxPositions: 4096, tieWordEmbeddings: true) with { Family = ModelFamily.Qwen2, QkvBias = true });
+            policy.to(device);
+        }
+        else if (preset.Length > 0) throw new ArgumentException($"--preset must be qwen2.5-0.5b, got '{preset}'.");
+        else policy = PolicyFactory.FromScratch(tokenizer, Enum.Parse<PolicySize>(a.String("size", "Small")), seed: 1, device);
         var reference = PolicyFactory.Clone(policy);
         var rewardModel = RewardModelFactory.FromPolicy(policy);
         var random = new Random(7);
         var prompts = Enumerable.Range(0, 64).Select(i => $"Question {i}: what is {random.Next(100)} plus {random.Next(100)}?").ToList();
         var options = new PolicyOptimizationOptions
         {
-            Algorithm = RlAlgorithm.Rloo, Steps = steps + warmup, PromptsPerStep = a.Int("prompts", 8), SamplesPerPrompt = a.Int("k", 4),
+            Algorithm = Enum.Parse<RlAlgorithm>(a.String("algorithm", "Rloo"), ignoreCase: true), Steps = steps + warmup,
+            MiniBatches = a.Int("mini-batches", 2), PolicyEpochs = a.Int("epochs", 2), PromptsPerStep = a.Int("prompts", 8), SamplesPerPrompt = a.Int("k", 4),
             MaxNewTokens = a.Int("new-tokens", 32),
         };
         using var trainer = new RlTrainer(policy, reference, rewardModel, tokenizer, prompts, options, new PolicyFeedbackOptions { Mode = mode });

@@ -77,6 +77,12 @@ internal static class RooflineBenchmark
         double kvBytes = 2.0 * shape.Layers * shape.KvHeads * headDim * meanContext * batch * elementBytes;
         double decodeLimitStep = (weightBytes + kvBytes) / bandwidth;
         var decodeCpu = cpu.Lap();
+        // Where a decode step's time goes: the output head's matmul and one layer's seven matmuls at M = batch rows,
+        // timed alone, and the rest (attention over the cache, norms, RoPE, sampling, dispatch) by difference.
+        var (headMs, layerMatmulMs, layerBytes) = DecodeProfile(model, shape, batch, dtype, elementBytes, repeats);
+        double layersMs = layerMatmulMs * shape.Layers, restMs = decodeStep * 1e3 - headMs - layersMs;
+        double headBytes = (double)embedding * elementBytes;
+        cpu.Lap();
 
         // Prefill: 2 FLOPs per matmul weight per token, plus attention (QKᵀ and AV: 4·T²·d per layer per row).
         double prefillFlops = 2.0 * matmulParameters * batch * prompt + 4.0 * batch * prompt * prompt * shape.D * shape.Layers;
@@ -118,6 +124,12 @@ internal static class RooflineBenchmark
         Console.WriteLine(FormattableString.Invariant($"| prefill {batch}×{prompt} ({prefillFlops / 1e9:F0} GFLOP) | {prefillSeconds:F2} s | {prefillLimit:F2} s | {prefillLimit / prefillSeconds:F2} | |"));
         if (train)
             Console.WriteLine(FormattableString.Invariant($"| training step {batch}×{trainLength} ({trainFlops / 1e9:F0} GFLOP, {optimizerBytes / 1e9:F1} GB AdamW) | {trainSeconds:F2} s | {trainLimit:F2} s | {trainLimit / trainSeconds:F2} | {Share(trainCpu):P0} |"));
+        Console.WriteLine();
+        Console.WriteLine("| decode step, part | ms | bytes read | GB/s | fraction of measured bandwidth |");
+        Console.WriteLine("|---|---:|---:|---:|---:|");
+        Console.WriteLine(FormattableString.Invariant($"| output head, {shape.Vocab}×{shape.D} matmul at M = {batch} | {headMs:F1} | {headBytes / 1e9:F2} GB | {headBytes / headMs / 1e6:F1} | {headBytes / headMs / 1e6 / (bandwidth / 1e9):F2} |"));
+        Console.WriteLine(FormattableString.Invariant($"| {shape.Layers} layers × 7 matmuls at M = {batch} | {layersMs:F1} | {layerBytes * shape.Layers / 1e9:F2} GB | {layerBytes * shape.Layers / layersMs / 1e6:F1} | {layerBytes * shape.Layers / layersMs / 1e6 / (bandwidth / 1e9):F2} |"));
+        Console.WriteLine(FormattableString.Invariant($"| the rest (attention, norms, RoPE, sampling, dispatch) | {restMs:F1} | | | |"));
         Console.WriteLine(FormattableString.Invariant($"peak RSS {rss:F0} MiB; the limits' own measurement took {limits.User + limits.System:F1} s of CPU"));
         var json = new Dictionary<string, object?>
         {
@@ -128,12 +140,39 @@ internal static class RooflineBenchmark
             ["bandwidth_gb_s"] = Math.Round(bandwidth / 1e9, 2), ["matmul_peak_gflop_s"] = Math.Round(peak / 1e9, 1),
             ["decode_step_ms"] = Math.Round(decodeStep * 1e3, 1), ["decode_tokens_per_s"] = Math.Round(batch / decodeStep, 2),
             ["decode_fraction"] = Math.Round(decodeLimitStep / decodeStep, 3), ["decode_system_share"] = Math.Round(Share(decodeCpu), 3),
+            ["decode_head_ms"] = Math.Round(headMs, 2), ["decode_layer_matmuls_ms"] = Math.Round(layersMs, 2), ["decode_rest_ms"] = Math.Round(restMs, 2),
             ["prefill_s"] = Math.Round(prefillSeconds, 3), ["prefill_fraction"] = Math.Round(prefillLimit / prefillSeconds, 3),
             ["train_step_s"] = train ? Math.Round(trainSeconds, 3) : null, ["train_fraction"] = train ? Math.Round(trainLimit / trainSeconds, 3) : null,
             ["train_system_share"] = train ? Math.Round(Share(trainCpu), 3) : null, ["peak_rss_mib"] = Math.Round(rss, 1),
         };
         Console.WriteLine(JsonSerializer.Serialize(json));
         return 0;
+    }
+
+    /// <summary>
+    /// Milliseconds of the output head's matmul (hidden (B, D) against the tied embedding) and of one layer's seven
+    /// projections at M = B rows, each the median of repeated calls without gradients; and one layer's weight bytes.
+    /// </summary>
+    private static (double HeadMs, double LayerMs, double LayerBytes) DecodeProfile(CausalLM model, Shape shape, int batch, ScalarType dtype, int elementBytes, int repeats)
+    {
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        int headDim = shape.D / shape.Heads;
+        var x = randn(batch, shape.D).to(dtype);
+        var head = model.Body.TokenEmbeddingWeight;
+        long[][] shapes =
+        [
+            [shape.Heads * headDim, shape.D], [shape.KvHeads * headDim, shape.D], [shape.KvHeads * headDim, shape.D], [shape.D, shape.Heads * headDim],
+            [shape.Intermediate, shape.D], [shape.Intermediate, shape.D], [shape.D, shape.Intermediate],
+        ];
+        var weights = shapes.Select(s => (randn(s[0], s[1]) * 0.02).to(dtype)).ToArray();
+        var inputs = shapes.Select(s => randn(batch, s[1]).to(dtype)).ToArray();
+        double headMs = 1e3 * Measure.MedianSeconds(Math.Max(5, repeats), () => { using var y = nn.functional.linear(x, head); });
+        double layerMs = 1e3 * Measure.MedianSeconds(Math.Max(5, repeats), () =>
+        {
+            for (int i = 0; i < weights.Length; i++) { using var y = nn.functional.linear(inputs[i], weights[i]); }
+        });
+        return (headMs, layerMs, shapes.Sum(s => (double)s[0] * s[1]) * elementBytes);
     }
 
     /// <summary>Bytes per second of reading a 1 GiB float32 tensor (its sum), median of repeats.</summary>
@@ -150,7 +189,7 @@ internal static class RooflineBenchmark
         const long n = 2048;
         using var a = rand(n, n).to(dtype);
         using var b = rand(n, n).to(dtype);
-        double seconds = Measure.MedianSeconds(Math.Max(3, repeats), () => { using var c = a.mm(b); c[0, 0].item<float>(); });
+        double seconds = Measure.MedianSeconds(Math.Max(3, repeats), () => { using var c = a.mm(b); using var corner = c[0, 0].to_type(ScalarType.Float32); corner.item<float>(); });
         return 2.0 * n * n * n / seconds;
     }
 
