@@ -16,6 +16,7 @@ internal static class GenerationBenchmark
 {
     public static int Run(BenchArgs a)
     {
+        R2M.MLNet.Native.NativeHeap.RetainFreedMemory(); // the heap policy the figures in docs/benchmarks.md were measured with
         int batch = a.Int("batch", 16), newTokens = a.Int("new-tokens", 128), prompt = a.Int("prompt", 32);
         int layers = a.Int("layers", 4), d = a.Int("d", 256), heads = a.Int("heads", 8), vocab = a.Int("vocab", 259);
         int repeats = a.Int("repeats", 3);

@@ -70,6 +70,7 @@ internal static class RlStepBenchmark
     /// </summary>
     public static int RunOne(BenchArgs a)
     {
+        R2M.MLNet.Native.NativeHeap.RetainFreedMemory(); // the heap policy the figures in docs/benchmarks.md were measured with
         var mode = Enum.Parse<AlignerMode>(a.String("mode", "R2M"));
         int steps = a.Int("steps", 10), warmup = a.Int("warmup", 10);
         var device = new Device(a.String("device", "cpu"));

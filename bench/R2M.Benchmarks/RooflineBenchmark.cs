@@ -27,6 +27,7 @@ internal static class RooflineBenchmark
 
     public static int Run(BenchArgs a)
     {
+        R2M.MLNet.Native.NativeHeap.RetainFreedMemory(); // the heap policy the figures in docs/benchmarks.md were measured with
         string preset = a.String("preset", "qwen2.5-0.5b");
         if (!Presets.TryGetValue(preset, out var p)) throw new ArgumentException($"--preset must be one of {string.Join(", ", Presets.Keys)}, got '{preset}'.");
         var shape = new Shape(a.Int("layers", p.Layers), a.Int("d", p.D), a.Int("heads", p.Heads), a.Int("kv-heads", p.KvHeads),

@@ -5,7 +5,6 @@ namespace R2M.MLNet.Native;
 /// <summary>
 /// The first use of R2M goes through <see cref="EnsureLoaded"/>: it finds TorchSharp's native bridge,
 /// opens it with the platform loader (so a failure names the real cause), then lets TorchSharp initialise.
-/// Before that it sets the C heap's policy for freed tensor memory (<see cref="NativeHeap"/>).
 /// </summary>
 public static class TorchRuntime
 {
@@ -25,7 +24,6 @@ public static class TorchRuntime
         lock (Gate)
         {
             if (_loaded) return;
-            NativeHeap.RetainFreedMemory();
             string? bridge = null;
             if (OperatingSystem.IsLinux())
             {
