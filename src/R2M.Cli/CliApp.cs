@@ -17,6 +17,13 @@ internal static class CliApp
         SchemaCommand.Create(),
     };
 
-    /// <summary>Parses and runs; Ctrl+C cancels the token the commands get.</summary>
-    public static Task<int> RunAsync(string[] args) => Create().Parse(args).InvokeAsync();
+    /// <summary>Parses and runs; the first Ctrl+C or SIGTERM cancels the token the commands get (<see cref="SignalCancellation"/>).</summary>
+    public static async Task<int> RunAsync(string[] args)
+    {
+        using var signals = new SignalCancellation(Console.Error);
+        // System.CommandLine's own handler is off: it would register only after a synchronous action had finished, and
+        // it ends the process after a timeout, which could cut an atomic write short.
+        var invocation = new InvocationConfiguration { ProcessTerminationTimeout = null };
+        return await Create().Parse(args).InvokeAsync(invocation, signals.Token);
+    }
 }

@@ -105,12 +105,16 @@ public class BuildTimeTrainingTests(PackedFeed feed, ITestOutputHelper log)
         WritePreferences(folder, badRow: false);
         File.WriteAllText(Path.Combine(folder, "r2m.json"), ConfigTrainingTests.TinyConfig.Replace("\"steps\": 2", "\"steps\": 100000"));
         string tool = Path.Combine(feed.Repo, "src", "R2M.Cli", "bin", "Release", "net10.0", "R2M.Cli.dll");
-        var info = new ProcessStartInfo("dotnet", $"\"{tool}\" train r2m.json --out out/model.zip --plain")
+        // `env --default-signal=INT`: a suite started from a non-interactive shell's `&` passes SIGINT down ignored, and
+        // an ignored SIGINT stays ignored in the child (as for any Unix program); the test wants a terminal's Ctrl+C.
+        var info = new ProcessStartInfo("env", $"--default-signal=INT dotnet \"{tool}\" train r2m.json --out out/model.zip --plain")
         {
             WorkingDirectory = folder, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
         };
         using var process = Process.Start(info)!;
         var rlStarted = new ManualResetEventSlim();
+        var errors = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) errors.Enqueue(e.Data); };
         process.OutputDataReceived += (_, e) => { if (e.Data?.StartsWith("r2m: rl ", StringComparison.Ordinal) == true) rlStarted.Set(); };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
@@ -122,6 +126,9 @@ public class BuildTimeTrainingTests(PackedFeed feed, ITestOutputHelper log)
 
             process.WaitForExit(60_000).Should().BeTrue("Ctrl+C stops the run");
             process.ExitCode.Should().Be(130);
+            process.WaitForExit();   // drains the redirected streams
+            errors.Should().Contain(line => line.Contains("R2M1901: cancelled; nothing was written"),
+                "the run itself stops on the signal (not the system's default action)");
         }
         finally
         {
