@@ -9,8 +9,30 @@ namespace R2M.MLNet.Modeling;
 /// <param name="Positions">(B, T) position of each new token (padding-aware).</param>
 /// <param name="Mask">(B, 1, T, past + T) additive mask: 0 where a query may attend, the dtype's minimum elsewhere.</param>
 /// <param name="Cache">Past keys and values, or null for a full forward.</param>
-public sealed record AttentionContext(Tensor Positions, Tensor Mask, KvCache? Cache)
+/// <param name="PositionBound">
+/// An exclusive upper bound of <paramref name="Positions"/> known without reading the tensor (past + T when the
+/// positions were derived from the mask), or null when the caller supplied them.
+/// </param>
+public sealed record AttentionContext(Tensor Positions, Tensor Mask, KvCache? Cache, int? PositionBound = null)
 {
+    private (long Groups, Tensor Mask)? grouped;
+
+    /// <summary>
+    /// The mask laid out for grouped-query attention with <paramref name="groups"/> query heads per key/value head
+    /// (B, 1, G·T, past + T): row g·T + i is query i's mask. Built once per forward and shared by every layer.
+    /// </summary>
+    public Tensor GroupedMask(long groups)
+    {
+        if (groups == 1) return Mask;
+        if (grouped is { } g && g.Groups == groups) return g.Mask;
+        long b = Mask.shape[0], t = Mask.shape[2], l = Mask.shape[3];
+        var mask = t == 1
+            ? Mask.expand(-1, -1, groups, -1)                                                   // (B, 1, G, L), a view
+            : Mask.unsqueeze(2).expand(-1, -1, groups, -1, -1).reshape(b, 1, groups * t, l);   // (B, 1, G·T, L)
+        grouped = (groups, mask);
+        return mask;
+    }
+
     /// <summary>
     /// Builds the context. <paramref name="attentionMask"/> (B, past + T) marks real tokens with 1 and padding
     /// with 0; null means no padding. Positions count real tokens only, so a left-padded row gets the same
@@ -32,6 +54,6 @@ public sealed record AttentionContext(Tensor Positions, Tensor Mask, KvCache? Ca
         var allowed = keyPos.le(queryPos).unsqueeze(0).logical_and(keyMask.unsqueeze(1));       // (B, T, past+T)
         var mask = zeros(allowed.shape, dtype, device)
             .masked_fill(allowed.logical_not(), finfo(dtype).min).unsqueeze(1);                // (B, 1, T, past+T)
-        return new AttentionContext(positions, mask, cache);
+        return new AttentionContext(positions, mask, cache, positionIds is null ? past + (int)t : null);
     }
 }

@@ -28,13 +28,17 @@ public sealed class LlamaAttention : nn.Module
     public Tensor Forward(Tensor x, AttentionContext context, Tensor cos, Tensor sin)
     {
         long b = x.shape[0], t = x.shape[1];
-        var q = q_proj.forward(x).reshape(b, t, heads, headDim).transpose(1, 2);    // (B, H, T, Dh)
-        var k = k_proj.forward(x).reshape(b, t, kvHeads, headDim).transpose(1, 2);  // (B, Hkv, T, Dh)
-        var v = v_proj.forward(x).reshape(b, t, kvHeads, headDim).transpose(1, 2);  // (B, Hkv, T, Dh)
+        var q = Heads(q_proj.forward(x), b, t, heads);                              // (B, H, T, Dh)
+        var k = Heads(k_proj.forward(x), b, t, kvHeads);                            // (B, Hkv, T, Dh)
+        var v = Heads(v_proj.forward(x), b, t, kvHeads);                            // (B, Hkv, T, Dh)
         q = Rope.Apply(q, cos, sin);
         k = Rope.Apply(k, cos, sin);
         return o_proj.forward(Attention.Attend(q, k, v, layer, context));
     }
+
+    /// <summary>(B, T, N·Dh) -> (B, N, T, Dh); one view when T = 1 (a decode step), where no transpose is needed.</summary>
+    private Tensor Heads(Tensor projected, long b, long t, int n) =>
+        t == 1 ? projected.view(b, n, 1, headDim) : projected.reshape(b, t, n, headDim).transpose(1, 2);
 
     internal static Linear Init(Linear linear)
     {
