@@ -21,6 +21,9 @@ internal sealed record SampleArgs
     public IReadOnlyList<string>? Variants { get; init; }
     public double? AlignerLearningRate { get; init; }
     public int? AlignerUpdates { get; init; }
+    public double? AlignerAnchor { get; init; }
+    public int? PromptsPerStep { get; init; }
+    public int? SamplesPerPrompt { get; init; }
 
     /// <summary>The --help text; every default in it is read from the settings that run.</summary>
     public static string Usage => $"""
@@ -50,6 +53,9 @@ internal sealed record SampleArgs
           --variants <a,b,...>   study: only these variants, by name (default all; each needs its vanilla)
           --aligner-lr <x>       study: the aligner's learning rate (default {StudySettings.Full.AlignerLearningRate})
           --aligner-updates <n>  study: the aligner's updates per step (default {StudySettings.Full.AlignerUpdatesPerStep})
+          --aligner-anchor <c>   study: the aligner's L2 anchor of φ to φ₀ (default {StudySettings.Full.AnchorCoefficient})
+          --prompts-per-step <n> study: prompts per RL step (default {StudySettings.Full.PromptsPerStep})
+          --samples-per-prompt <n> study: samples per prompt, the group size (default {StudySettings.Full.SamplesPerPrompt})
           --quick                a short run (main job: about a minute on 2 cores; study: a smoke run of every variant)
           --help                 this text
         """;
@@ -79,6 +85,9 @@ internal sealed record SampleArgs
                 "--variants" => result with { Variants = Value().Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) },
                 "--aligner-lr" => result with { AlignerLearningRate = double.TryParse(Value(), NumberStyles.Float, CultureInfo.InvariantCulture, out double lr) && lr > 0 ? lr : throw new ArgumentException($"--aligner-lr must be a positive number, got '{args[i]}'.") },
                 "--aligner-updates" => result with { AlignerUpdates = PositiveInt(arg, Value()) },
+                "--aligner-anchor" => result with { AlignerAnchor = double.TryParse(Value(), NumberStyles.Float, CultureInfo.InvariantCulture, out double c) && c >= 0 ? c : throw new ArgumentException($"--aligner-anchor must be a number ≥ 0, got '{args[i]}'.") },
+                "--prompts-per-step" => result with { PromptsPerStep = PositiveInt(arg, Value()) },
+                "--samples-per-prompt" => result with { SamplesPerPrompt = PositiveInt(arg, Value()) },
                 "--quick" => result with { Quick = true },
                 _ => throw new ArgumentException($"Unknown argument '{arg}'. Run with --help for the options."),
             };

@@ -26,6 +26,9 @@ internal static class Study
         if (args.Seeds is int seeds) study = study with { Seeds = seeds };
         if (args.AlignerLearningRate is double lr) study = study with { AlignerLearningRate = lr };
         if (args.AlignerUpdates is int updates) study = study with { AlignerUpdatesPerStep = updates };
+        if (args.AlignerAnchor is double anchor) study = study with { AnchorCoefficient = anchor };
+        if (args.PromptsPerStep is int prompts) study = study with { PromptsPerStep = prompts };
+        if (args.SamplesPerPrompt is int samples) study = study with { SamplesPerPrompt = samples };
         var variants = StudyVariant.Select(args.Variants);
         var total = Stopwatch.StartNew();
         var runs = new List<StudyRun>();
@@ -77,7 +80,7 @@ internal static class Study
         using (no_grad()) foreach (var (key, t) in rewardModel.state_dict()) t.copy_(proxy.state_dict()[key]);
         var feedback = new PolicyFeedbackOptions
         {
-            Mode = variant.Mode, Width = 64, LearningRate = study.AlignerLearningRate, UpdatesPerStep = study.AlignerUpdatesPerStep,
+            Mode = variant.Mode, Width = 64, LearningRate = study.AlignerLearningRate, UpdatesPerStep = study.AlignerUpdatesPerStep, AnchorCoefficient = study.AnchorCoefficient,
             OmegaHorizon = study.OmegaHorizon, WarmStartEpochs = variant.WarmStart ? study.WarmStartEpochs : 0, Seed = seed,
         };
         PolicyFeedbackRewardHead? aligner = null;
@@ -89,7 +92,7 @@ internal static class Study
         var bar = new ProgressBar($"s{seed} {variant.Name}", study.Steps);
         var options = new PolicyOptimizationOptions
         {
-            Algorithm = variant.Algorithm, Steps = study.Steps, PromptsPerStep = study.PromptsPerStep, SamplesPerPrompt = run.SamplesPerPrompt,
+            Algorithm = variant.Algorithm, Steps = study.Steps, PromptsPerStep = study.PromptsPerStep, SamplesPerPrompt = study.SamplesPerPrompt,
             MaxNewTokens = run.MaxNewTokens, LearningRate = study.LearningRate, KlMode = KlMode.None, Seed = seed, GoldJudge = task.Judge,
             // Whitened rewards: R2M's blend scales the reward by ω, which with raw RLOO rewards would only slow the policy.
             RewardNormalization = RewardNormalization.Batch,
