@@ -22,6 +22,7 @@ internal sealed record SampleArgs
     public double? AlignerLearningRate { get; init; }
     public int? AlignerUpdates { get; init; }
     public double? AlignerAnchor { get; init; }
+    public double? PolicyLearningRate { get; init; }
     public int? PromptsPerStep { get; init; }
     public int? SamplesPerPrompt { get; init; }
 
@@ -53,6 +54,7 @@ internal sealed record SampleArgs
           --variants <a,b,...>   study: only these variants, by name (default all; each needs its vanilla)
           --aligner-lr <x>       study: the aligner's learning rate (default {StudySettings.Full.AlignerLearningRate})
           --aligner-updates <n>  study: the aligner's updates per step (default {StudySettings.Full.AlignerUpdatesPerStep})
+          --policy-lr <x>        study: the policy's RL learning rate (default {StudySettings.Full.LearningRate})
           --aligner-anchor <c>   study: the aligner's L2 anchor of φ to φ₀ (default {StudySettings.Full.AnchorCoefficient})
           --prompts-per-step <n> study: prompts per RL step (default {StudySettings.Full.PromptsPerStep})
           --samples-per-prompt <n> study: samples per prompt, the group size (default {StudySettings.Full.SamplesPerPrompt})
@@ -85,6 +87,7 @@ internal sealed record SampleArgs
                 "--variants" => result with { Variants = Value().Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) },
                 "--aligner-lr" => result with { AlignerLearningRate = double.TryParse(Value(), NumberStyles.Float, CultureInfo.InvariantCulture, out double lr) && lr > 0 ? lr : throw new ArgumentException($"--aligner-lr must be a positive number, got '{args[i]}'.") },
                 "--aligner-updates" => result with { AlignerUpdates = PositiveInt(arg, Value()) },
+                "--policy-lr" => result with { PolicyLearningRate = double.TryParse(Value(), NumberStyles.Float, CultureInfo.InvariantCulture, out double plr) && plr > 0 ? plr : throw new ArgumentException($"--policy-lr must be a positive number, got '{args[i]}'.") },
                 "--aligner-anchor" => result with { AlignerAnchor = double.TryParse(Value(), NumberStyles.Float, CultureInfo.InvariantCulture, out double c) && c >= 0 ? c : throw new ArgumentException($"--aligner-anchor must be a number ≥ 0, got '{args[i]}'.") },
                 "--prompts-per-step" => result with { PromptsPerStep = PositiveInt(arg, Value()) },
                 "--samples-per-prompt" => result with { SamplesPerPrompt = PositiveInt(arg, Value()) },

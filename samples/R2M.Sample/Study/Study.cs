@@ -26,6 +26,7 @@ internal static class Study
         if (args.Seeds is int seeds) study = study with { Seeds = seeds };
         if (args.AlignerLearningRate is double lr) study = study with { AlignerLearningRate = lr };
         if (args.AlignerUpdates is int updates) study = study with { AlignerUpdatesPerStep = updates };
+        if (args.PolicyLearningRate is double policyLr) study = study with { LearningRate = policyLr };
         if (args.AlignerAnchor is double anchor) study = study with { AnchorCoefficient = anchor };
         if (args.PromptsPerStep is int prompts) study = study with { PromptsPerStep = prompts };
         if (args.SamplesPerPrompt is int samples) study = study with { SamplesPerPrompt = samples };

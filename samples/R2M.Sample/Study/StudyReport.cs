@@ -21,6 +21,7 @@ internal static class StudyReport
         md.AppendLine();
         string extra = (args.Steps is int s ? $" --steps {s}" : "") + (args.Variants is { } v ? $" --variants \"{string.Join(',', v)}\"" : "")
             + (args.AlignerLearningRate is double lr ? FormattableString.Invariant($" --aligner-lr {lr}") : "") + (args.AlignerUpdates is int u ? $" --aligner-updates {u}" : "")
+            + (args.PolicyLearningRate is double plr ? FormattableString.Invariant($" --policy-lr {plr}") : "")
             + (args.AlignerAnchor is double c ? FormattableString.Invariant($" --aligner-anchor {c}") : "")
             + (args.PromptsPerStep is int p ? $" --prompts-per-step {p}" : "") + (args.SamplesPerPrompt is int k ? $" --samples-per-prompt {k}" : "");
         Line($"Command: `dotnet run --project samples/R2M.Sample -c Release -- study{(args.Quick ? " --quick" : "")} --seeds {study.Seeds} --seed {args.Seed}{extra}`");
