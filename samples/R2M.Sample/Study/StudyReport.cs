@@ -196,7 +196,12 @@ internal static class StudyReport
             string verdict = low > 0 ? "better than vanilla: the interval is above zero"
                 : high < 0 ? "worse than vanilla: the interval is below zero"
                 : "not distinguishable from vanilla: the interval covers zero";
-            string role = variant.Mode == AlignerMode.Oracle ? " (positive control: if this is not above zero, the instrument cannot detect an effect of the aligner path)" : "";
+            string role = variant.Mode switch
+            {
+                AlignerMode.Oracle => " (positive control: if this is not above zero, the instrument cannot detect an effect of the aligner path)",
+                AlignerMode.OracleBeforePolicy => " (instrument check: the oracle's update runs on the step's rollouts before the policy update scores them; if this is not above zero, the measure cannot see a better reward at all)",
+                _ => "",
+            };
             var (lastMean, lastLow, lastHigh) = PairedBootstrap.Interval(Differences(runs, variant, r => r.Last("gold/score")));
             md.AppendLine($"- **{variant.Name}**{role}: Δ score {Signed(mean)} [{Signed(low)}, {Signed(high)}], {verdict}. Gold of the last 5 steps (same compute, any KL): Δ {Signed(lastMean)} [{Signed(lastLow)}, {Signed(lastHigh)}].");
         }

@@ -18,7 +18,7 @@ internal sealed record StudyVariant(string Name, LabelArm Arm, RlAlgorithm Algor
     public bool IsBaseline => Mode == AlignerMode.Vanilla;
 
     /// <summary>
-    /// Every variant: all seven with RLOO on the length-biased labels; vanilla, R2M and the oracle with GRPO, and with
+    /// Every variant: all eight with RLOO on the length-biased labels (the oracle before policy is the instrument check); vanilla, R2M and the oracle with GRPO, and with
     /// RLOO on the noise-only labels.
     /// </summary>
     public static IReadOnlyList<StudyVariant> All { get; } =
@@ -26,6 +26,7 @@ internal sealed record StudyVariant(string Name, LabelArm Arm, RlAlgorithm Algor
         new("RLOO vanilla", LabelArm.LengthBiased, RlAlgorithm.Rloo, AlignerMode.Vanilla),
         new("RLOO + R2M", LabelArm.LengthBiased, RlAlgorithm.Rloo, AlignerMode.R2M),
         new("RLOO + oracle R2M", LabelArm.LengthBiased, RlAlgorithm.Rloo, AlignerMode.Oracle),
+        new("RLOO + oracle before policy", LabelArm.LengthBiased, RlAlgorithm.Rloo, AlignerMode.OracleBeforePolicy),
         new("RLOO + R2M w/o train", LabelArm.LengthBiased, RlAlgorithm.Rloo, AlignerMode.WithoutTrain),
         new("RLOO + R2M w/ noise", LabelArm.LengthBiased, RlAlgorithm.Rloo, AlignerMode.WithNoise),
         new("RLOO + head-only iterative", LabelArm.LengthBiased, RlAlgorithm.Rloo, AlignerMode.HeadOnlyIterative),

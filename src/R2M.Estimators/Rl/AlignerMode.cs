@@ -20,4 +20,11 @@ public enum AlignerMode
     /// If this does not beat vanilla, the instrument or the aligner path cannot show any effect.
     /// </summary>
     Oracle,
+    /// <summary>
+    /// Instrument check (not in the paper): the oracle whose update runs on the step's rollouts before they are scored
+    /// for the policy update (R2M updates after it), so the policy's advantages already carry the gold order the
+    /// aligner learnt on those very rollouts. It shows whether a study's measure can see a better reward through the
+    /// aligner path at all, apart from how well one step's lesson carries to the next step's samples. Needs the gold judge.
+    /// </summary>
+    OracleBeforePolicy,
 }

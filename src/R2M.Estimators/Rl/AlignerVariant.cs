@@ -13,7 +13,9 @@ namespace R2M.Estimators.Rl;
 /// <param name="Blends">Whether the head blends the policy's feedback in with ω(t).</param>
 /// <param name="Aligner">The cross-attention and φ (null for vanilla).</param>
 /// <param name="OrdersByGold">Whether GREBT's Bradley–Terry pairs come from the gold judge (the oracle control).</param>
-public sealed record AlignerVariant(RewardHead Head, bool Blends, PolicyFeedbackRewardHead? Aligner, bool OrdersByGold = false)
+/// <param name="TrainsBeforePolicy">Whether the aligner's update runs before the policy update and the step's rollouts
+/// are scored again with the updated head (the instrument check); otherwise it runs after, as in the paper.</param>
+public sealed record AlignerVariant(RewardHead Head, bool Blends, PolicyFeedbackRewardHead? Aligner, bool OrdersByGold = false, bool TrainsBeforePolicy = false)
 {
     /// <summary>Whether <paramref name="options"/>' mode uses an aligner module (every mode but vanilla).</summary>
     public static bool HasAligner(PolicyFeedbackOptions options) => options.Mode != AlignerMode.Vanilla;
@@ -34,6 +36,7 @@ public sealed record AlignerVariant(RewardHead Head, bool Blends, PolicyFeedback
             AlignerMode.WithNoise => new(new NoiseAlignedRewardHead(aligner, noiseSeed), true, aligner),
             AlignerMode.HeadOnlyIterative => new(new HeadOnlyRewardHead(aligner), false, aligner),
             AlignerMode.Oracle => new(new AlignedRewardHead(aligner, trainable: true), true, aligner, OrdersByGold: true),
+            AlignerMode.OracleBeforePolicy => new(new AlignedRewardHead(aligner, trainable: true), true, aligner, OrdersByGold: true, TrainsBeforePolicy: true),
             _ => throw new ArgumentOutOfRangeException(nameof(options), options.Mode, "Unknown aligner mode."),
         };
     }

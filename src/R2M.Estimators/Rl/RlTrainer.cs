@@ -131,8 +131,15 @@ public sealed class RlTrainer : IDisposable
         var total = Stopwatch.StartNew();
         using var scope = NewDisposeScope();
         using var rollout = CollectRollout(values);
+        if (variant.TrainsBeforePolicy)
+        {
+            UpdateAligner(rollout, values);
+            using var noGrad = no_grad();
+            rollout.ReplaceScores(Reward.Rewards(rollout.RewardTokenEmbeddings, rollout.Feedback, rollout.Omega, RlSeeds.CollectSalt + Step));
+            values["objective/scores_after_aligner"] = rollout.Scores.mean().item<float>();
+        }
         UpdatePolicy(rollout, values);
-        UpdateAligner(rollout, values);
+        if (!variant.TrainsBeforePolicy) UpdateAligner(rollout, values);
         last.Remember(Step, rollout);
         values["time/step_s"] = total.Elapsed.TotalSeconds;
         var metrics = new RlStepMetrics(Step, values);

@@ -38,7 +38,8 @@ public sealed class Rollout : IDisposable
     /// <summary>(N) float32 the vanilla reward φ₀(RTE).</summary>
     public required Tensor VanillaScores { get; init; }
     /// <summary>(N) float32 the reward used for this step (the aligner's when on), before penalties.</summary>
-    public required Tensor Scores { get; init; }
+    public required Tensor Scores { get => scores; init => scores = value; }
+    private Tensor scores = null!;
     /// <summary>ω the step's reward used.</summary>
     public required double Omega { get; init; }
     /// <summary>Gold score of each row when a judge is given (null otherwise).</summary>
@@ -55,6 +56,16 @@ public sealed class Rollout : IDisposable
         foreach (var t in Tensors()) t?.DetachFromDisposeScope();
         Feedback?.Detach();
         return this;
+    }
+
+    /// <summary>Replaces <see cref="Scores"/> (same shape) with <paramref name="scores"/>, which the rollout then owns.</summary>
+    internal void ReplaceScores(Tensor scores)
+    {
+        if (!scores.shape.SequenceEqual(Scores.shape))
+            throw new ArgumentException($"New scores of shape [{string.Join(", ", scores.shape)}] for a rollout of shape [{string.Join(", ", Scores.shape)}].", nameof(scores));
+        scores.DetachFromDisposeScope();
+        this.scores.Dispose();
+        this.scores = scores;
     }
 
     /// <inheritdoc />

@@ -12,6 +12,8 @@ public class SampleUserErrorTests
         { "--data {dir}/empty.jsonl", "is empty: it holds no preference pairs." },
         { "--model {dir}/no-tokenizer", "has no tokenizer files" },
         { "--model {dir}/missing", "is not a folder" },
+        { "study --policy-lr 0", "--policy-lr must be a positive number, got '0'." },
+        { "study --aligner-anchor -1", "--aligner-anchor must be a number ≥ 0, got '-1'." },
     };
 
     [Theory]

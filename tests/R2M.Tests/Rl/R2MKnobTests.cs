@@ -82,6 +82,29 @@ public class R2MKnobTests
     }
 
     [Fact]
+    public void The_oracle_before_policy_scores_the_steps_rollouts_with_the_updated_head_and_the_oracle_after_does_not()
+    {
+        // Same seeds, so both collect the same rollouts; they differ only in which scores the policy update sees.
+        var options = PlantedRlFixture.Options(RlAlgorithm.Rloo, steps: 1);
+        var feedback = new PolicyFeedbackOptions { LearningRate = 1e-2, UpdatesPerStep = 4 };
+        using var after = PlantedRlFixture.Trainer(options, feedback with { Mode = AlignerMode.Oracle });
+        using var before = PlantedRlFixture.Trainer(options, feedback with { Mode = AlignerMode.OracleBeforePolicy });
+
+        var afterStep = after.RunStep();
+        var beforeStep = before.RunStep();
+
+        beforeStep["objective/scores"].Should().Be(afterStep["objective/scores"], "the collection is the same");
+        afterStep.Values.Should().NotContainKey("objective/scores_after_aligner");
+        beforeStep["objective/scores_after_aligner"].Should().NotBe(beforeStep["objective/scores"], "φ moved before the policy update");
+        var afterWeights = after.Policy.parameters().Select(p => p.detach().clone()).ToList();
+        var beforeWeights = before.Policy.parameters().ToList();
+        afterWeights.Zip(beforeWeights).Any(w => !w.First.allclose(w.Second, rtol: 0, atol: 0)).Should().BeTrue(
+            "the before-policy oracle's advantages come from the updated head's scores");
+        beforeStep["r2m/grebt_pair_gold_agreement"].Should().Be(afterStep["r2m/grebt_pair_gold_agreement"],
+            "both aligners start from the same head and see the same rollouts before their first pass");
+    }
+
+    [Fact]
     public void Feedback_variance_share_is_the_feedback_parts_share_of_within_group_variance()
     {
         // Group 1: feedback part [1, −1], own part [0, 0] → Var 1 and 0. Group 2: feedback [0, 0], own [3, 1] → Var 0 and 1.
