@@ -27,6 +27,7 @@ if (args.Length == 0 || !commands.TryGetValue(args[0], out var command))
     Console.Error.WriteLine("  roofline:   --preset qwen2.5-0.5b|qwen2.5-1.5b|toy (or --layers --d --heads --kv-heads --intermediate --vocab --tied true|false) --dtype float32|bf16 --batch 4 --prompt 32 --new-tokens 32 --train-length 64 --train true --repeats 3");
     Console.Error.WriteLine("  selfcheck:  --device cuda --golden <shared/golden>");
     Console.Error.WriteLine("  rlstep:     --size Small --prompts 8 --k 4 --new-tokens 32 --steps 10 --warmup 10 --rounds 3 --device cpu");
+    Console.Error.WriteLine("  rlstep-one: one mode in this process: --mode R2M|Vanilla|... --algorithm Rloo|Grpo|Ppo --preset qwen2.5-0.5b|qwen2.5-1.5b --tokenizer <HF folder> --mini-batches 2 --epochs 2 --rss-log <file> (RSS every 200 ms, each line flushed)");
     Console.Error.WriteLine("  tokenize:   --tokenizers <shared/tokenizers> --mb 10");
     Console.Error.WriteLine("  tokenizer-check: --folder <tokenizer folder> --golden <golden.json>");
     Console.Error.WriteLine("  scaleout:   --workers 1,2,4 --steps 3 --prompts 16 --k 4 --chunk 2 --new-tokens 32 --d 64 --layers 2 --max-seconds 240");

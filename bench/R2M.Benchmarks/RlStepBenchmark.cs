@@ -79,13 +79,13 @@ internal static class RlStepBenchmark
         // an HF folder such as shared/tokenizers/qwen3), and the model's vocabulary is set to the tokenizer's.
         ITextTokenizer tokenizer = preset.Length > 0 ? HuggingFaceTokenizerLoader.Load(a.String("tokenizer", "../shared/tokenizers/qwen3")) : new ByteLevelTokenizer();
         CausalLM policy;
-        if (preset == "qwen2.5-0.5b")
+        if (preset.Length > 0)
         {
+            var shape = ModelShape.Preset(preset) with { Vocab = tokenizer.VocabSize };
             manual_seed(1);
-            policy = new CausalLM(CausalLMConfig.Llama(tokenizer.VocabSize, 896, 24, 14, 2, 4864, maxPositions: 4096, tieWordEmbeddings: true) with { Family = ModelFamily.Qwen2, QkvBias = true });
+            policy = new CausalLM(shape.Config() with { Family = ModelFamily.Qwen2, QkvBias = true });
             policy.to(device);
         }
-        else if (preset.Length > 0) throw new ArgumentException($"--preset must be qwen2.5-0.5b, got '{preset}'.");
         else policy = PolicyFactory.FromScratch(tokenizer, Enum.Parse<PolicySize>(a.String("size", "Small")), seed: 1, device);
         var reference = PolicyFactory.Clone(policy);
         var rewardModel = RewardModelFactory.FromPolicy(policy);
@@ -97,7 +97,13 @@ internal static class RlStepBenchmark
             MiniBatches = a.Int("mini-batches", 2), PolicyEpochs = a.Int("epochs", 2), PromptsPerStep = a.Int("prompts", 8), SamplesPerPrompt = a.Int("k", 4),
             MaxNewTokens = a.Int("new-tokens", 32),
         };
+        string? rssLog = a.String("rss-log", "") is { Length: > 0 } l ? l : null;
+        using var trace = rssLog is null ? null : new RssTrace(rssLog, TimeSpan.FromMilliseconds(200));
+        trace?.Mark("models built");
+        // Each step's phase times (time/generation_s, ...) run in the order of the metrics: with the marks they place the samples.
+        if (trace is not null) options = options with { Progress = trace.Marks<RlStepMetrics>(m => $"step {m.Step} done") };
         using var trainer = new RlTrainer(policy, reference, rewardModel, tokenizer, prompts, options, new PolicyFeedbackOptions { Mode = mode });
+        trace?.Mark("trainer built");
         trainer.Train(steps: warmup);
         var measured = trainer.Train(steps: steps);
         var result = new JsonObject

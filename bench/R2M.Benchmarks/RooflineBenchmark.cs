@@ -16,21 +16,12 @@ namespace R2M.Benchmarks;
 /// </summary>
 internal static class RooflineBenchmark
 {
-    private sealed record Shape(int Layers, int D, int Heads, int KvHeads, int Intermediate, int Vocab, bool Tied);
-
-    private static readonly Dictionary<string, Shape> Presets = new(StringComparer.Ordinal)
-    {
-        ["qwen2.5-0.5b"] = new(24, 896, 14, 2, 4864, 151936, true),
-        ["qwen2.5-1.5b"] = new(28, 1536, 12, 2, 8960, 151936, true),
-        ["toy"] = new(4, 256, 8, 4, 704, 259, true),
-    };
-
     public static int Run(BenchArgs a)
     {
         R2M.MLNet.Native.NativeHeap.RetainFreedMemory(); // the heap policy the figures in docs/benchmarks.md were measured with
         string preset = a.String("preset", "qwen2.5-0.5b");
-        if (!Presets.TryGetValue(preset, out var p)) throw new ArgumentException($"--preset must be one of {string.Join(", ", Presets.Keys)}, got '{preset}'.");
-        var shape = new Shape(a.Int("layers", p.Layers), a.Int("d", p.D), a.Int("heads", p.Heads), a.Int("kv-heads", p.KvHeads),
+        var p = ModelShape.Preset(preset);
+        var shape = new ModelShape(a.Int("layers", p.Layers), a.Int("d", p.D), a.Int("heads", p.Heads), a.Int("kv-heads", p.KvHeads),
             a.Int("intermediate", p.Intermediate), a.Int("vocab", p.Vocab), a.String("tied", p.Tied ? "true" : "false") == "true");
         var dtype = a.String("dtype", "float32") switch
         {
@@ -50,7 +41,7 @@ internal static class RooflineBenchmark
         var limits = cpu.Lap();
 
         manual_seed(1);
-        var config = CausalLMConfig.Llama(shape.Vocab, shape.D, shape.Layers, shape.Heads, shape.KvHeads, shape.Intermediate, maxPositions: 4096, tieWordEmbeddings: shape.Tied);
+        var config = shape.Config();
         using var model = new CausalLM(config);
         model.to(dtype);
         model.eval();
@@ -154,7 +145,7 @@ internal static class RooflineBenchmark
     /// Milliseconds of the output head's matmul (hidden (B, D) against the tied embedding) and of one layer's seven
     /// projections at M = B rows, each the median of repeated calls without gradients; and one layer's weight bytes.
     /// </summary>
-    private static (double HeadMs, double LayerMs, double LayerBytes) DecodeProfile(CausalLM model, Shape shape, int batch, ScalarType dtype, int elementBytes, int repeats)
+    private static (double HeadMs, double LayerMs, double LayerBytes) DecodeProfile(CausalLM model, ModelShape shape, int batch, ScalarType dtype, int elementBytes, int repeats)
     {
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
@@ -194,7 +185,7 @@ internal static class RooflineBenchmark
         return 2.0 * n * n * n / seconds;
     }
 
-    private static long NormParameters(Shape s) => (2L * s.Layers + 1) * s.D;
+    private static long NormParameters(ModelShape s) => (2L * s.Layers + 1) * s.D;
 
     private static double Share((double User, double System) lap) => lap.System / Math.Max(1e-9, lap.User + lap.System);
 
