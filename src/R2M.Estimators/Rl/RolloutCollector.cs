@@ -40,16 +40,22 @@ internal sealed class RolloutCollector(IRolloutBackend backend, CausalLM policy,
         var values = new List<Tensor>();
         var referenceLogProbs = new List<Tensor>();
         var batches = PolicyUpdater.Rows(Minibatches.Ordered(prompts.Length, Minibatches.SizeFor(prompts.Length, options.MiniBatches)), sequences.device);
+        // A scope per minibatch: each forward's logits (N_mb, R, V) and per-layer intermediates are freed before the
+        // next one instead of all living until the rollout is built (at 0.5B shapes, gigabytes per minibatch).
         foreach (var rows in batches)
         {
+            using var minibatch = NewDisposeScope();
             var (lp, h, ent) = PolicyForward.Run(policy, sequences[rows], attention[rows], p, options.Temperature);
-            oldLogProbs.Add(lp);
-            entropy.Add(ent);
-            if (valueHead is not null) values.Add(valueHead.forward(h[.., (p - 1)..^1]).to_type(ScalarType.Float32));
+            oldLogProbs.Add(lp.MoveToOuterDisposeScope());
+            entropy.Add(ent.MoveToOuterDisposeScope());
+            if (valueHead is not null) values.Add(valueHead.forward(h[.., (p - 1)..^1]).to_type(ScalarType.Float32).MoveToOuterDisposeScope());
         }
         var refWatch = Stopwatch.StartNew();
         foreach (var rows in batches)
-            referenceLogProbs.Add(PolicyForward.Run(reference, sequences[rows], attention[rows], p, options.Temperature).LogProbs);
+        {
+            using var minibatch = NewDisposeScope();
+            referenceLogProbs.Add(PolicyForward.Run(reference, sequences[rows], attention[rows], p, options.Temperature).LogProbs.MoveToOuterDisposeScope());
+        }
         metrics["time/reference_s"] = refWatch.Elapsed.TotalSeconds;
         metrics["time/policy_forward_s"] = watch.Elapsed.TotalSeconds - refWatch.Elapsed.TotalSeconds;
 

@@ -47,20 +47,23 @@ public sealed class RewardFunction
     /// </summary>
     public static Tensor Embed(SequenceScoreModel rewardModel, SequenceCodec codec, IReadOnlyList<string> prompts, IReadOnlyList<string> responses)
     {
+        // Its own scope: the body's per-layer intermediates are freed here, not when the caller's scope ends.
+        using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var batch = codec.EncodeBatch(Pairs(prompts, responses), rewardModel.Config.MaxPositions, rewardModel.Body.TokenEmbeddingWeight.device);
         var hidden = rewardModel.Body.Forward(batch.Ids, batch.Mask);                       // (N, T, D_rm)
-        return SequenceScoreModel.FinalTokenEmbedding(hidden, batch.Mask);                  // (N, D_rm)
+        return SequenceScoreModel.FinalTokenEmbedding(hidden, batch.Mask).MoveToOuterDisposeScope(); // (N, D_rm)
     }
 
     /// <summary>The policy's feedback over each (prompt, response), or null when the head does not read it at <paramref name="omega"/>.</summary>
     public PolicyFeedback? Feedback(IReadOnlyList<string> prompts, IReadOnlyList<string> responses, double omega)
     {
         if (!Head.UsesFeedback(omega)) return null;
+        using var scope = NewDisposeScope();   // the policy's per-layer intermediates are freed here
         using var noGrad = no_grad();
         var batch = PolicyCodec.EncodeBatch(Pairs(prompts, responses), Policy.Config.MaxPositions, Policy.Body.TokenEmbeddingWeight.device);
         var hidden = Policy.ForwardHidden(batch.Ids, batch.Mask).to_type(RewardModel.Head.weight!.dtype); // (N, S, D_p) in the head's dtype
-        return new PolicyFeedback(hidden, batch.Mask);
+        return new PolicyFeedback(hidden.MoveToOuterDisposeScope(), batch.Mask.MoveToOuterDisposeScope());
     }
 
     /// <summary>Rewards (N) float32 through the head, with gradients to its trainable parameters.</summary>
