@@ -19,7 +19,8 @@ public sealed record AttentionContext(Tensor Positions, Tensor Mask, KvCache? Ca
 
     /// <summary>
     /// The mask laid out for grouped-query attention with <paramref name="groups"/> query heads per key/value head
-    /// (B, 1, G·T, past + T): row g·T + i is query i's mask. Built once per forward and shared by every layer.
+    /// (B, 1, G·T, past + T): row g·T + i is query i's mask. Built once per forward and shared by every layer; the body
+    /// builds it before its per-layer dispose scopes, so that none of them disposes it.
     /// </summary>
     public Tensor GroupedMask(long groups)
     {

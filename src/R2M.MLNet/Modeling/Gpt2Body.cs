@@ -39,7 +39,11 @@ public sealed class Gpt2Body : DecoderBody
         if (context.Positions.max().item<long>() >= Config.MaxPositions)
             throw new ArgumentException($"Sequence longer than GPT-2's {Config.MaxPositions} learned positions.");
         var x = wte.forward(inputIds) + wpe.forward(context.Positions); // (B, T, D)
-        foreach (var block in h) x = block.Forward(x, context);
+        foreach (var block in h)
+        {
+            using var scope = NewDisposeScope();   // per layer, as in LlamaBody
+            x = block.Forward(x, context).MoveToOuterDisposeScope();
+        }
         return ln_f.forward(x);
     }
 }

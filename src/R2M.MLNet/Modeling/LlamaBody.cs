@@ -33,7 +33,14 @@ public sealed class LlamaBody : DecoderBody
     {
         var x = embed_tokens.forward(inputIds);                                                   // (B, T, D)
         var (cos, sin) = RopeFor(context, x.dtype, x.device);                                     // (B, 1, T, Dh)
-        foreach (var layer in layers) x = layer.Forward(x, context, cos, sin);
+        context.GroupedMask(Config.NumHeads / Config.KvHeads);   // built here, in the caller's scope: the layers' scopes share it
+        foreach (var layer in layers)
+        {
+            // A scope per layer: its intermediates (the MLP's (B, T, I) tensors, attention scores) are released when
+            // the layer returns, not when the caller's scope ends; autograd keeps what backward needs on its own.
+            using var scope = NewDisposeScope();
+            x = layer.Forward(x, context, cos, sin).MoveToOuterDisposeScope();
+        }
         return norm.forward(x);
     }
 
