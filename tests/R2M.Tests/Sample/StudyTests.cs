@@ -23,16 +23,16 @@ public class StudyTests
         instrument.Select(l => l.Split('|')[1].Trim()).Should().Equal("LengthBiased", "NoiseOnly");
         instrument.Should().OnlyContain(l => l.Split('|').Length == 9, "seven columns");
         var main = Table("## Results");
-        main.Should().HaveCount(13, "every variant has a row");
+        main.Should().HaveCount(14, "every variant has a row");
         main.Count(l => l.Split('|')[4].Trim() == "—").Should().Be(3, "the three vanillas are the baselines");
         main.Where(l => l.Split('|')[4].Trim() != "—").Should().OnlyContain(l => l.Split('|')[4].Contains('['), "each other variant has a paired interval");
         main.Should().OnlyContain(l => l.Split('|')[2].Trim() == "2", "--quick runs two seeds");
-        Table("## Aligner diagnostics").Should().HaveCount(10);
+        Table("## Aligner diagnostics").Should().HaveCount(11);
         lines.Should().Contain(l => l.Contains("oracle R2M") && l.Contains("positive control"));
         lines[0].Should().Be("# R2M study with controls on the embedded task");
         lines.Should().Contain(l => l.StartsWith("Command: `dotnet run --project samples/R2M.Sample -c Release -- study --quick", StringComparison.Ordinal));
         foreach (string plot in new[] { "results-gold-vs-sqrt-kl.png", "results-proxy-vs-sqrt-kl.png" })
             File.Exists(Path.Combine(dir.Path, plot)).Should().BeTrue(plot);
-        Directory.GetFiles(Path.Combine(dir.Path, "out", "study"), "*.jsonl").Should().HaveCount(26, "a per-step log for every run");
+        Directory.GetFiles(Path.Combine(dir.Path, "out", "study"), "*.jsonl").Should().HaveCount(28, "a per-step log for every run");
     }
 }
