@@ -66,7 +66,7 @@ internal static class RlStepBenchmark
     /// <summary>
     /// The child: runs warm-up and measured steps of one variant, prints medians and peak RSS as JSON. Run directly
     /// with <c>--preset qwen2.5-0.5b --algorithm Ppo --steps 1 --warmup 0</c> it measures one RL step at the shapes of
-    /// a 0.5B policy and a 0.5B reward model (random weights, the byte-level tokenizer's ids).
+    /// a 0.5B policy and a 0.5B reward model (random weights; the vocabulary is that of the --tokenizer folder's tokenizer).
     /// </summary>
     public static int RunOne(BenchArgs a)
     {

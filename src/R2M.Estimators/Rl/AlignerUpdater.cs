@@ -16,9 +16,11 @@ internal sealed class AlignerUpdater(RewardFunction reward, OptimizerHelper? opt
 {
     /// <summary>
     /// <see cref="PolicyFeedbackOptions.UpdatesPerStep"/> optimizer steps of the head's trainable parameters (none when
-    /// it has none), then the diagnostics: φ's distance from φ₀ and how often GREBT's pairs agree with gold.
+    /// it has none), then the diagnostics: φ's distance from φ₀ and how often GREBT's pairs agree with gold. The feedback
+    /// is the policy's as it stands: read again when <paramref name="policyMoved"/> (the update follows the policy's),
+    /// else the rollout's own, which is the same.
     /// </summary>
-    public void Update(Rollout rollout, int step, Dictionary<string, double> metrics)
+    public void Update(Rollout rollout, int step, Dictionary<string, double> metrics, bool policyMoved = true)
     {
         if (optimizer is null)
         {
@@ -27,7 +29,8 @@ internal sealed class AlignerUpdater(RewardFunction reward, OptimizerHelper? opt
         }
         var watch = Stopwatch.StartNew();
         using var scope = NewDisposeScope();
-        using var feedback = reward.Feedback(rollout.Prompts, rollout.Responses, rollout.Omega);
+        using var fresh = policyMoved ? reward.Feedback(rollout.Prompts, rollout.Responses, rollout.Omega) : null;
+        var feedback = policyMoved ? fresh : rollout.Feedback;
         var gold = rollout.Gold is null ? null : tensor(rollout.Gold, device: rollout.Scores.device);
         if (ordersByGold && gold is null) throw new InvalidOperationException("The oracle aligner needs PolicyOptimizationOptions.GoldJudge.");
         long salt = RlSeeds.UpdateSalt + step;

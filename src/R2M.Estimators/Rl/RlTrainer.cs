@@ -133,7 +133,7 @@ public sealed class RlTrainer : IDisposable
         using var rollout = CollectRollout(values);
         if (variant.TrainsBeforePolicy)
         {
-            UpdateAligner(rollout, values);
+            alignerUpdater.Update(rollout, Step, values, policyMoved: false);
             using var noGrad = no_grad();
             rollout.ReplaceScores(Reward.Rewards(rollout.RewardTokenEmbeddings, rollout.Feedback, rollout.Omega, RlSeeds.CollectSalt + Step));
             values["objective/scores_after_aligner"] = rollout.Scores.mean().item<float>();

@@ -10,8 +10,9 @@ namespace R2M.MLNet.Native;
 /// glibc to serving large blocks from its heap and keeping freed memory for reuse (the process's resident size
 /// then stays near its peak). Opt-in: call it once at start-up, before the first tensor (the benchmarks do). At
 /// Qwen2.5-0.5B shapes it cut page faults 8.6 M → 4.8 M and a training step by 10% for 1.6 GB more peak RSS
-/// (docs/benchmarks.md); it is not the default because with it applied in every process the test suite's Ctrl+C
-/// test of the CLI failed twice under load, and the cause is not yet known. R2M_SYSTEM_MALLOC=1 makes it a no-op.
+/// (docs/benchmarks.md). It was taken out of the default while a hang of the CLI's Ctrl+C test was diagnosed (the
+/// cause proved unrelated: SIGINT inherited as ignored) and has not been measured as a default since, so it stays
+/// opt-in for now. R2M_SYSTEM_MALLOC=1 makes it a no-op.
 /// </summary>
 public static class NativeHeap
 {
