@@ -22,6 +22,7 @@ internal sealed record SampleArgs
     public double? AlignerLearningRate { get; init; }
     public int? AlignerUpdates { get; init; }
     public double? AlignerAnchor { get; init; }
+    public int? AlignerReplay { get; init; }
     public double? PolicyLearningRate { get; init; }
     public int? PromptsPerStep { get; init; }
     public int? SamplesPerPrompt { get; init; }
@@ -56,6 +57,7 @@ internal sealed record SampleArgs
           --aligner-updates <n>  study: the aligner's updates per step (default {StudySettings.Full.AlignerUpdatesPerStep})
           --policy-lr <x>        study: the policy's RL learning rate (default {StudySettings.Full.LearningRate})
           --aligner-anchor <c>   study: the aligner's L2 anchor of φ to φ₀ (default {StudySettings.Full.AnchorCoefficient})
+          --aligner-replay <n>   study: earlier steps' rollouts the aligner also trains on (default {StudySettings.Full.ReplaySteps})
           --prompts-per-step <n> study: prompts per RL step (default {StudySettings.Full.PromptsPerStep})
           --samples-per-prompt <n> study: samples per prompt, the group size (default {StudySettings.Full.SamplesPerPrompt})
           --quick                a short run (main job: about a minute on 2 cores; study: a smoke run of every variant)
@@ -89,6 +91,7 @@ internal sealed record SampleArgs
                 "--aligner-updates" => result with { AlignerUpdates = PositiveInt(arg, Value()) },
                 "--policy-lr" => result with { PolicyLearningRate = double.TryParse(Value(), NumberStyles.Float, CultureInfo.InvariantCulture, out double plr) && plr > 0 ? plr : throw new ArgumentException($"--policy-lr must be a positive number, got '{args[i]}'.") },
                 "--aligner-anchor" => result with { AlignerAnchor = double.TryParse(Value(), NumberStyles.Float, CultureInfo.InvariantCulture, out double c) && c >= 0 ? c : throw new ArgumentException($"--aligner-anchor must be a number ≥ 0, got '{args[i]}'.") },
+                "--aligner-replay" => result with { AlignerReplay = int.TryParse(Value(), NumberStyles.Integer, CultureInfo.InvariantCulture, out int replay) && replay is >= 0 and <= 64 ? replay : throw new ArgumentException($"--aligner-replay must be an integer from 0 to 64, got '{args[i]}'.") },
                 "--prompts-per-step" => result with { PromptsPerStep = PositiveInt(arg, Value()) },
                 "--samples-per-prompt" => result with { SamplesPerPrompt = PositiveInt(arg, Value()) },
                 "--quick" => result with { Quick = true },

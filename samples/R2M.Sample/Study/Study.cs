@@ -28,6 +28,7 @@ internal static class Study
         if (args.AlignerUpdates is int updates) study = study with { AlignerUpdatesPerStep = updates };
         if (args.PolicyLearningRate is double policyLr) study = study with { LearningRate = policyLr };
         if (args.AlignerAnchor is double anchor) study = study with { AnchorCoefficient = anchor };
+        if (args.AlignerReplay is int replay) study = study with { ReplaySteps = replay };
         if (args.PromptsPerStep is int prompts) study = study with { PromptsPerStep = prompts };
         if (args.SamplesPerPrompt is int samples) study = study with { SamplesPerPrompt = samples };
         var variants = StudyVariant.Select(args.Variants);
@@ -81,7 +82,7 @@ internal static class Study
         using (no_grad()) foreach (var (key, t) in rewardModel.state_dict()) t.copy_(proxy.state_dict()[key]);
         var feedback = new PolicyFeedbackOptions
         {
-            Mode = variant.Mode, Width = 64, LearningRate = study.AlignerLearningRate, UpdatesPerStep = study.AlignerUpdatesPerStep, AnchorCoefficient = study.AnchorCoefficient,
+            Mode = variant.Mode, Width = 64, LearningRate = study.AlignerLearningRate, UpdatesPerStep = study.AlignerUpdatesPerStep, AnchorCoefficient = study.AnchorCoefficient, ReplaySteps = study.ReplaySteps,
             OmegaHorizon = study.OmegaHorizon, WarmStartEpochs = variant.WarmStart ? study.WarmStartEpochs : 0, Seed = seed,
         };
         PolicyFeedbackRewardHead? aligner = null;

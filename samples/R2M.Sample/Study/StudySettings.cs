@@ -8,13 +8,13 @@ namespace R2M.Sample;
 /// 4 steps because vanilla's gold peaks by about step 8.
 /// </summary>
 internal sealed record StudySettings(int Seeds, int Steps, int PromptsPerStep, int SamplesPerPrompt, double LearningRate, double AlignerLearningRate,
-    int AlignerUpdatesPerStep, double AnchorCoefficient, int OmegaHorizon, int WarmStartEpochs, int AccuracyRounds)
+    int AlignerUpdatesPerStep, double AnchorCoefficient, int ReplaySteps, int OmegaHorizon, int WarmStartEpochs, int AccuracyRounds)
 {
     public static StudySettings Full { get; } = new(Seeds: 10, Steps: 64, PromptsPerStep: 12, SamplesPerPrompt: 4, LearningRate: 2.5e-4, AlignerLearningRate: 3e-3,
-        AlignerUpdatesPerStep: 8, AnchorCoefficient: 0, OmegaHorizon: 4, WarmStartEpochs: 1, AccuracyRounds: 2);
+        AlignerUpdatesPerStep: 8, AnchorCoefficient: 0, ReplaySteps: 0, OmegaHorizon: 4, WarmStartEpochs: 1, AccuracyRounds: 2);
 
     public static StudySettings Quick { get; } = new(Seeds: 2, Steps: 6, PromptsPerStep: 4, SamplesPerPrompt: 4, LearningRate: 2.5e-4, AlignerLearningRate: 3e-3,
-        AlignerUpdatesPerStep: 8, AnchorCoefficient: 0, OmegaHorizon: 2, WarmStartEpochs: 1, AccuracyRounds: 1);
+        AlignerUpdatesPerStep: 8, AnchorCoefficient: 0, ReplaySteps: 0, OmegaHorizon: 2, WarmStartEpochs: 1, AccuracyRounds: 1);
 
     /// <summary>Learning rate of the warm start's one offline epoch (hundreds of steps: lower than the online rate).</summary>
     public const double WarmStartLearningRate = 1e-3;

@@ -24,6 +24,11 @@ public sealed record PolicyFeedbackOptions
     /// model's own (default 0: off, as in the paper).
     /// </summary>
     public double AnchorCoefficient { get; init; }
+    /// <summary>
+    /// Earlier RL steps whose rollouts the aligner's update also trains on (default 0: only the step's own, as in the
+    /// paper). Each kept step holds its reward-token embeddings and the policy feedback read at that step.
+    /// </summary>
+    public int ReplaySteps { get; init; }
     /// <summary>ε in the group standardisation of GRE (default 1e-6); groups whose std is below it are skipped.</summary>
     public double Epsilon { get; init; } = 1e-6;
 
@@ -67,6 +72,7 @@ public sealed record PolicyFeedbackOptions
         if (OmegaHorizon is int horizon) OptionCheck.AtLeast(c + nameof(OmegaHorizon), horizon, 1);
         OptionCheck.AtLeast(c + nameof(UpdatesPerStep), UpdatesPerStep, 1);
         OptionCheck.NonNegative(c + nameof(AnchorCoefficient), AnchorCoefficient);
+        OptionCheck.InRange(c + nameof(ReplaySteps), ReplaySteps, 0, 64);
         OptionCheck.InRange(c + nameof(WarmStartEpochs), WarmStartEpochs, 0, 100);
         if ((PolicyPath is null) != (RewardModelPath is null))
             throw new ArgumentException($"{c}{nameof(PolicyPath)} and {c}{nameof(RewardModelPath)} go together: set both (the stage then runs alone) or neither; got only {(PolicyPath is null ? nameof(RewardModelPath) : nameof(PolicyPath))}.", c + (PolicyPath is null ? nameof(PolicyPath) : nameof(RewardModelPath)));

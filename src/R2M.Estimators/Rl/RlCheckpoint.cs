@@ -11,7 +11,7 @@ namespace R2M.Estimators.Rl;
 
 /// <summary>
 /// Saves and resumes everything an RL run holds: policy, reference, reward model (HuggingFace folders),
-/// aligner and value head (safetensors), both optimizers' states, the KL coefficient, the step and the data
+/// aligner and value head (safetensors), both optimizers' states, the aligner's replayed rollouts, the KL coefficient, the step and the data
 /// cursor. Randomness derives from the seed and the step, so those restore the random-number state too.
 /// The folder is written beside the target and moved into place: a failed save leaves the previous one, and a
 /// save killed between its two moves leaves a complete copy that <see cref="Resume"/> moves back into place.
@@ -23,6 +23,9 @@ public static class RlCheckpoint
     public const string Format = "r2m-rl-checkpoint";
     /// <summary>Format version. History: 1 = first version.</summary>
     public const int Version = 1;
+
+    /// <summary>The kept rollouts of <see cref="PolicyFeedbackOptions.ReplaySteps"/> (only when it is above 0).</summary>
+    private const string ReplayFile = "aligner_replay.safetensors";
 
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, Converters = { new JsonStringEnumConverter() } };
 
@@ -44,6 +47,7 @@ public static class RlCheckpoint
             if (trainer.ValueHead is not null) Safetensors.Save(Path.Combine(temp, "value_head.safetensors"), trainer.PolicyOptimizer.MasterWeights(trainer.ValueHead));
             SaveOptimizer(trainer.PolicyOptimizer.Optimizer, Path.Combine(temp, "policy_optimizer.bin"));
             if (trainer.AlignerOptimizer is not null) SaveOptimizer(trainer.AlignerOptimizer, Path.Combine(temp, "aligner_optimizer.bin"));
+            if (trainer.Feedback.ReplaySteps > 0) trainer.AlignerReplay.Save(Path.Combine(temp, ReplayFile));
             var state = new JsonObject
             {
                 ["format"] = Format, ["version"] = Version, ["step"] = trainer.Step, ["data_cursor"] = trainer.DataCursor,
@@ -89,6 +93,12 @@ public static class RlCheckpoint
         if (trainer.ValueHead is not null) LoadInto(trainer.ValueHead, Path.Combine(folder, "value_head.safetensors"));
         LoadOptimizer(trainer.PolicyOptimizer.Optimizer, Path.Combine(folder, "policy_optimizer.bin"), options.Algorithm);
         if (trainer.AlignerOptimizer is not null) LoadOptimizer(trainer.AlignerOptimizer, Path.Combine(folder, "aligner_optimizer.bin"), options.Algorithm);
+        if (feedback.ReplaySteps > 0)
+        {
+            string replay = Path.Combine(folder, ReplayFile);
+            if (!File.Exists(replay)) throw new R2MModelFormatException(replay, null, "missing: the checkpoint's aligner replays earlier steps but their rollouts were not saved");
+            trainer.AlignerReplay.Load(replay, rewardModel.Head.weight!.device, rewardModel.Config.HiddenSize, policy.Config.HiddenSize);
+        }
         trainer.Kl.Value = state.KlCoef;
         trainer.Step = state.Step;
         return trainer;

@@ -93,6 +93,7 @@ public sealed class RlTrainer : IDisposable
     public long DataCursor => schedule.Cursor(Step);
 
     internal MasterWeightOptimizer PolicyOptimizer { get; }
+    internal AlignerReplay AlignerReplay => alignerUpdater.Replay;
     internal OptimizerHelper? AlignerOptimizer { get; }
 
     /// <summary>ω the reward uses at <paramref name="step"/>: the cosine schedule for blending variants, else 1.</summary>
@@ -192,6 +193,7 @@ public sealed class RlTrainer : IDisposable
     {
         PolicyOptimizer.Dispose();
         AlignerOptimizer?.Dispose();
+        alignerUpdater.Dispose();
         if (ownsAligner) Aligner?.Dispose();
         ValueHead?.Dispose();
         last.Dispose();

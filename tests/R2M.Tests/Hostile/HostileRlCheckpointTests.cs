@@ -84,6 +84,23 @@ public class HostileRlCheckpointTests(RlCheckpointFixture fixture) : IClassFixtu
     }
 
     [Fact]
+    public void A_state_that_replays_earlier_steps_without_their_saved_rollouts_is_refused_naming_the_file()
+    {
+        using var dir = new TempDir();
+        string folder = fixture.Copy(dir.Path);
+        string statePath = Path.Combine(folder, "trainer_state.json");
+        var state = JsonNode.Parse(File.ReadAllText(statePath))!.AsObject();
+        state["feedback"]!["ReplaySteps"] = 2;
+        File.WriteAllText(statePath, state.ToJsonString());
+        File.Delete(Path.Combine(folder, "checksums.json"));
+
+        Action resume = () => Resume(folder).Dispose();
+
+        resume.Should().Throw<R2MModelFormatException>().Which.Message.Should().Be(
+            $"{Path.Combine(folder, "aligner_replay.safetensors")}: missing: the checkpoint's aligner replays earlier steps but their rollouts were not saved.");
+    }
+
+    [Fact]
     public void Kill_between_the_two_moves_is_recovered_from_the_complete_copy_beside_the_folder()
     {
         using var dir = new TempDir();

@@ -86,11 +86,12 @@ public class RlTrainerTests
     [InlineData(RlAlgorithm.Rloo, AlignerMode.R2M)]
     [InlineData(RlAlgorithm.Ppo, AlignerMode.R2M)]
     [InlineData(RlAlgorithm.Grpo, AlignerMode.WithNoise)]
-    public void Resumed_run_gives_the_same_metrics_at_the_next_step_as_the_uninterrupted_run(RlAlgorithm algorithm, AlignerMode mode)
+    [InlineData(RlAlgorithm.Rloo, AlignerMode.Oracle, 2)]
+    public void Resumed_run_gives_the_same_metrics_at_the_next_step_as_the_uninterrupted_run(RlAlgorithm algorithm, AlignerMode mode, int replaySteps = 0)
     {
         using var dir = new TempDir();
         var options = PlantedRlFixture.Options(algorithm, steps: 6) with { KlTarget = 0.5 };
-        var feedback = new PolicyFeedbackOptions { Mode = mode, LearningRate = 1e-2 };
+        var feedback = new PolicyFeedbackOptions { Mode = mode, LearningRate = 1e-2, ReplaySteps = replaySteps };
         RlStepMetrics expected;
         using (var uninterrupted = PlantedRlFixture.Trainer(options, feedback))
         {
@@ -105,8 +106,9 @@ public class RlTrainerTests
 
         actual.Step.Should().Be(3);
         var compared = expected.Values.Keys.Where(k => !k.StartsWith("time/", StringComparison.Ordinal)).ToList();
-        compared.Should().Contain(["objective/scores", "objective/kl", "loss/policy_avg", "kl_coef", "gold/score"]);
+        compared.Should().Contain(["objective/scores", "objective/kl", "loss/policy_avg", "kl_coef", "gold/score", "r2m/phi_drift"]);
         foreach (string key in compared) actual[key].Should().Be(expected[key], key);
+        if (replaySteps > 0) actual["r2m/replay_steps"].Should().Be(replaySteps, "the two earlier steps' rollouts came back with the checkpoint");
     }
 
     [Fact]
