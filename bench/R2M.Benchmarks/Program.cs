@@ -9,6 +9,7 @@ var commands = new Dictionary<string, Func<BenchArgs, int>>(StringComparer.Ordin
 {
     ["generation"] = GenerationBenchmark.Run,
     ["roofline"] = RooflineBenchmark.Run,
+    ["skinny-matmul"] = SkinnyMatmul.Run,
     ["rlstep"] = RlStepBenchmark.Run,
     ["rlstep-one"] = RlStepBenchmark.RunOne,
     ["reward-model"] = RewardModelBenchmark.Run,
@@ -25,6 +26,7 @@ if (args.Length == 0 || !commands.TryGetValue(args[0], out var command))
     Console.Error.WriteLine($"usage: R2M.Benchmarks <{string.Join("|", commands.Keys)}> [--key value ...]");
     Console.Error.WriteLine("  generation: --family llama|gpt2 --dtype float32|bf16 --batch 16 --new-tokens 128 --prompt 32 --layers 4 --d 256 --heads 8 --vocab 259 --repeats 3 --device cpu");
     Console.Error.WriteLine("  roofline:   --preset qwen2.5-0.5b|qwen2.5-1.5b|toy (or --layers --d --heads --kv-heads --intermediate --vocab --tied true|false) --dtype float32|bf16 --batch 4 --prompt 32 --new-tokens 32 --train-length 64 --train true --repeats 3");
+    Console.Error.WriteLine("  skinny-matmul: --rows 1,4,16 --dtype float32|bf16 --repeats 9 (weight streaming by matmul formulation at decode shapes)");
     Console.Error.WriteLine("  selfcheck:  --device cuda --golden <shared/golden>");
     Console.Error.WriteLine("  rlstep:     --size Small --prompts 8 --k 4 --new-tokens 32 --steps 10 --warmup 10 --rounds 3 --device cpu");
     Console.Error.WriteLine("  rlstep-one: one mode in this process: --mode R2M|Vanilla|... --algorithm Rloo|Grpo|Ppo --preset qwen2.5-0.5b|qwen2.5-1.5b --tokenizer <HF folder> --mini-batches 2 --epochs 2 --rss-log <file> (RSS every 200 ms, each line flushed)");

@@ -38,7 +38,8 @@ internal sealed class AlignerReplay(int capacity) : IDisposable
 
     /// <summary>
     /// One batch of the current step's rows followed by every kept step's, oldest first: reward-token embeddings
-    /// (N', D_r), feedback padded to the longest sequence with a zero mask (padding is never attended), gold (N').
+    /// (N', D_r), feedback padded to the longest sequence with a zero mask (padding is never attended), gold (N';
+    /// null unless every joined step has it).
     /// A kept step without feedback (step 0, scored at ω = 1) is left out of a step with feedback. With nothing to
     /// join, the current step's own tensors. The joined tensors belong to the caller's dispose scope.
     /// </summary>
@@ -49,10 +50,9 @@ internal sealed class AlignerReplay(int capacity) : IDisposable
         if (kept.Count == 0) return (rte, feedback, gold);
         if (kept.Any(e => e.GroupSize != groupSize))
             throw new InvalidOperationException($"The aligner replays steps of group size {string.Join(", ", kept.Select(e => e.GroupSize).Distinct())} with a step of group size {groupSize}.");
-        if (kept.Any(e => (e.Gold is null) != (gold is null)))
-            throw new InvalidOperationException("The aligner replays steps judged by gold with steps that are not, or the other way round.");
         var joinedRte = cat([rte, .. kept.Select(e => e.RewardTokenEmbeddings)], 0);
-        var joinedGold = gold is null ? null : cat([gold, .. kept.Select(e => tensor(e.Gold!, dtype: gold.dtype, device: gold.device))], 0);
+        // Gold only where every joined step has it (a run resumed without its judge has none for the new steps).
+        var joinedGold = gold is null || kept.Any(e => e.Gold is null) ? null : cat([gold, .. kept.Select(e => tensor(e.Gold!, dtype: gold.dtype, device: gold.device))], 0);
         if (feedback is null) return (joinedRte, null, joinedGold);
         PolicyFeedback[] parts = [feedback, .. kept.Select(e => e.Feedback!)];
         long length = parts.Max(p => p.Hidden.shape[1]);

@@ -40,6 +40,7 @@ internal sealed class AlignerUpdater(RewardFunction reward, OptimizerHelper? opt
         int rows = rollout.Count;
         // The step's rows first, then every kept step's: one batch, so GREBT is the mean over all their groups.
         var (rte, joinedFeedback, joinedGold) = replay.Join(rollout.RewardTokenEmbeddings, feedback, gold, rollout.GroupSize);
+        if (ordersByGold && joinedGold is null) throw new InvalidOperationException("The oracle aligner replays steps that have no gold scores.");
         for (int pass = 0; pass < options.UpdatesPerStep; pass++)
         {
             optimizer.zero_grad();
