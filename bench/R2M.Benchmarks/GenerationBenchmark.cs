@@ -48,6 +48,12 @@ internal static class GenerationBenchmark
         }
         double cacheSeconds = Measure.MedianSeconds(repeats, () => Generate(true, newTokens));
         double noCacheSeconds = Measure.MedianSeconds(repeats, () => Generate(false, newTokens), warmup: () => Generate(false, 8));
+        // Profile of the cached step: tensor handles created per token (each one a libtorch call through P/Invoke) and
+        // the time a token costs per handle: the step is dispatch-bound when that time is near a bare call's.
+        static long Created() => DisposeScopeManager.Statistics.CreatedInScopeCount + DisposeScopeManager.Statistics.CreatedOutsideScopeCount;
+        long createdBefore = Created();
+        Generate(true, newTokens);
+        double handlesPerToken = (double)(Created() - createdBefore) / newTokens;
         double generated = (double)batch * newTokens;
         double cacheRate = generated / cacheSeconds, noCacheRate = generated / noCacheSeconds;
 
@@ -97,6 +103,7 @@ internal static class GenerationBenchmark
         if (!double.IsNaN(masterStepSeconds))
             Console.WriteLine($"| {"train step, bf16 + float32 masters",-40} | {masterStepSeconds,7:F2} | {masterTrainRate,8:F0} |");
         Console.WriteLine($"speedup (cache / no cache): {cacheRate / noCacheRate:F1}x");
+        Console.WriteLine(FormattableString.Invariant($"cached step: {handlesPerToken:F0} tensor handles per token, {cacheSeconds / newTokens * 1e6 / handlesPerToken:F1} µs of the step per handle"));
         var json = new Dictionary<string, object>
         {
             ["benchmark"] = "generation", ["device"] = device.type.ToString().ToLowerInvariant(), ["machine"] = machine,
@@ -104,7 +111,7 @@ internal static class GenerationBenchmark
             ["family"] = family, ["dtype"] = dtype.ToString(), ["layers"] = layers, ["d"] = d, ["heads"] = heads, ["vocab"] = vocab, ["parameters"] = parameters,
             ["batch"] = batch, ["prompt_tokens"] = prompt, ["new_tokens"] = newTokens, ["repeats"] = repeats,
             ["tokens_per_s_cache"] = Math.Round(cacheRate, 1), ["tokens_per_s_nocache"] = Math.Round(noCacheRate, 1),
-            ["speedup"] = Math.Round(cacheRate / noCacheRate, 2), ["train_tokens_per_s"] = Math.Round(trainRate, 1),
+            ["speedup"] = Math.Round(cacheRate / noCacheRate, 2), ["cached_handles_per_token"] = Math.Round(handlesPerToken, 1), ["train_tokens_per_s"] = Math.Round(trainRate, 1),
             ["train_step_s"] = Math.Round(stepSeconds, 3), ["peak_rss_mib"] = PeakRss(),
             ["train_tokens_per_s_master"] = double.IsNaN(masterTrainRate) ? null! : Math.Round(masterTrainRate, 1),
         };

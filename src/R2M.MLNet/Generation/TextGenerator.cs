@@ -45,11 +45,13 @@ public static class TextGenerator
                 ? model.ForwardHidden(sequences, mask)                           // (B, P+t, D): everything again
                 : model.ForwardHidden(input, mask, cache: cache);                // (B, T_in, D): only new positions
             if (options.ReturnHiddenStates && cache is not null) hiddenParts.Add(hidden.MoveToOuterDisposeScope());
-            var logits = model.Logits(hidden[.., -1, ..]).to_type(ScalarType.Float32); // (B, V)
+            var logits = model.Logits(hidden[.., -1, ..]);                          // (B, V)
+            if (logits.dtype != ScalarType.Float32) logits = logits.to_type(ScalarType.Float32);
 
             var (next, logProb) = Sample(logits, options, generator);          // (B), (B)
-            next = where(alive, next, full_like(next, options.PadId));
-            logProb = where(alive, logProb, zeros_like(logProb));
+            var finished = alive.logical_not();
+            next = next.masked_fill(finished, options.PadId);
+            logProb = logProb.masked_fill(finished, 0);
             var emitted = alive.to_type(ScalarType.Int64);
             alive = alive.logical_and(isin(next, stopIds).logical_not());
 

@@ -49,6 +49,16 @@ public sealed record AttentionContext(Tensor Positions, Tensor Mask, KvCache? Ca
             : attentionMask.to_type(ScalarType.Bool);                                         // (B, past+T)
         if (keyMask.shape[1] != past + t)
             throw new ArgumentException($"attention mask covers {keyMask.shape[1]} positions; expected past ({past}) + new ({t}).");
+        if (t == 1 && past > 0 && positionIds is null && attentionMask is not null)
+        {
+            // A decode step: the one query may attend every key the mask allows (all are at or before it), and its
+            // position is the number of real tokens before it: the same as the general path, in 7 operations
+            // instead of about 18 (the cached step's per-token overhead is these small operations' dispatch).
+            var position = (keyMask.sum(1, keepdim: true, type: ScalarType.Int64) - 1).clamp_min(0);  // (B, 1)
+            var stepMask = zeros([batch, 1, 1, past + 1], dtype, device)
+                .masked_fill(keyMask.logical_not().view(batch, 1, 1, past + 1), finfo(dtype).min);     // (B, 1, 1, past+1)
+            return new AttentionContext(position, stepMask, cache, past + 1);
+        }
         Tensor positions = positionIds ?? (keyMask.to_type(ScalarType.Int64).cumsum(1) - 1).clamp_min(0)[.., past..]; // (B, T)
         var queryPos = arange(past, past + t, device: device).unsqueeze(1);                     // (T, 1)
         var keyPos = arange(0, past + t, device: device).unsqueeze(0);                          // (1, past+T)
