@@ -52,8 +52,8 @@ public sealed record AttentionContext(Tensor Positions, Tensor Mask, KvCache? Ca
         if (t == 1 && past > 0 && positionIds is null && attentionMask is not null)
         {
             // A decode step: the one query may attend every key the mask allows (all are at or before it), and its
-            // position is the number of real tokens before it: the same as the general path, in 7 operations
-            // instead of about 18 (the cached step's per-token overhead is these small operations' dispatch).
+            // position is the number of real tokens before it: the general path's values, in 7 operations instead of
+            // about 18 (a cached step is made of small operations; docs/benchmarks.md counts them).
             var position = (keyMask.sum(1, keepdim: true, type: ScalarType.Int64) - 1).clamp_min(0);  // (B, 1)
             var stepMask = zeros([batch, 1, 1, past + 1], dtype, device)
                 .masked_fill(keyMask.logical_not().view(batch, 1, 1, past + 1), finfo(dtype).min);     // (B, 1, 1, past+1)
