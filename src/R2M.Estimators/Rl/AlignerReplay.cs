@@ -169,6 +169,14 @@ internal sealed class AlignerReplay(int capacity) : IDisposable
         if (step is < 0 or > int.MaxValue || groupSize is < 1 or > int.MaxValue || rows == 0 || rows % groupSize != 0)
             throw new R2MModelFormatException(path, $"{i}.info", $"step {step} and group size {groupSize} do not fit {rows} rows");
         if (rte.shape[1] != rewardWidth) throw new R2MModelFormatException(path, $"{i}.rte", $"width {rte.shape[1]} is not the reward model's {rewardWidth}");
+        double[]? gold = null;
+        if (loaded.ContainsKey($"{i}.gold"))
+        {
+            var g = Need("gold", 1, ScalarType.Float64);
+            if (g.shape[0] != rows) throw new R2MModelFormatException(path, $"{i}.gold", $"{g.shape[0]} values for {rows} rows");
+            gold = g.data<double>().ToArray();
+        }
+        // Every check has passed before the feedback's tensors leave the loaded set (nothing to release on a throw).
         PolicyFeedback? feedback = null;
         if (loaded.ContainsKey($"{i}.hidden") || loaded.ContainsKey($"{i}.mask"))
         {
@@ -177,13 +185,6 @@ internal sealed class AlignerReplay(int capacity) : IDisposable
             if (hidden.shape[0] != rows || hidden.shape[2] != policyWidth || !mask.shape.SequenceEqual(hidden.shape[..2]))
                 throw new R2MModelFormatException(path, $"{i}.hidden", $"shape [{string.Join(", ", hidden.shape)}] with mask [{string.Join(", ", mask.shape)}] does not fit {rows} rows of the policy's width {policyWidth}");
             feedback = new PolicyFeedback(Move(hidden), Move(mask));
-        }
-        double[]? gold = null;
-        if (loaded.ContainsKey($"{i}.gold"))
-        {
-            var g = Need("gold", 1, ScalarType.Float64);
-            if (g.shape[0] != rows) throw new R2MModelFormatException(path, $"{i}.gold", $"{g.shape[0]} values for {rows} rows");
-            gold = g.data<double>().ToArray();
         }
         return new Entry((int)step, Move(rte), feedback, gold, (int)groupSize);
     }

@@ -20,6 +20,16 @@ public class AlignerReplayTests
         replay.Add(step, rte, feedback, [step, 0.5, 0.25, 1], groupSize: 2);
     }
 
+    /// <summary>A replay of capacity 3 holding <paramref name="steps"/>, saved to replay.safetensors in <paramref name="dir"/>.</summary>
+    private static (AlignerReplay Replay, string Path) Saved(TempDir dir, params int[] steps)
+    {
+        var replay = new AlignerReplay(3);
+        foreach (int step in steps) AddStep(replay, step);
+        string path = dir.File("replay.safetensors");
+        replay.Save(path);
+        return (replay, path);
+    }
+
     [Fact]
     public void It_keeps_the_newest_steps_up_to_its_capacity_and_nothing_at_capacity_zero()
     {
@@ -40,11 +50,8 @@ public class AlignerReplayTests
     public void Saved_steps_load_back_with_their_tensors_gold_and_group_size()
     {
         using var dir = new TempDir();
-        using var replay = new AlignerReplay(3);
-        AddStep(replay, 7);
-        AddStep(replay, 8);
-        string path = dir.File("replay.safetensors");
-        replay.Save(path);
+        var (replay, path) = Saved(dir, 7, 8);
+        using var saved = replay;
 
         using var loaded = new AlignerReplay(3);
         loaded.Load(path, CPU, rewardWidth: 3, policyWidth: 5);
@@ -63,11 +70,8 @@ public class AlignerReplayTests
     public void A_file_that_does_not_fit_the_models_or_the_capacity_is_refused_naming_the_tensor()
     {
         using var dir = new TempDir();
-        using var replay = new AlignerReplay(3);
-        AddStep(replay, 1);
-        AddStep(replay, 2);
-        string path = dir.File("replay.safetensors");
-        replay.Save(path);
+        var (replay, path) = Saved(dir, 1, 2);
+        using var saved = replay;
 
         using var narrow = new AlignerReplay(3);
         AddStep(narrow, 9);
