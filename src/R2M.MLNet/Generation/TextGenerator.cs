@@ -49,9 +49,8 @@ public static class TextGenerator
             if (logits.dtype != ScalarType.Float32) logits = logits.to_type(ScalarType.Float32);
 
             var (next, logProb) = Sample(logits, options, generator);          // (B), (B)
-            var finished = alive.logical_not();
-            next = next.masked_fill(finished, options.PadId);
-            logProb = logProb.masked_fill(finished, 0);
+            next = where(alive, next, full_like(next, options.PadId));
+            logProb = where(alive, logProb, zeros_like(logProb));
             var emitted = alive.to_type(ScalarType.Int64);
             alive = alive.logical_and(isin(next, stopIds).logical_not());
 

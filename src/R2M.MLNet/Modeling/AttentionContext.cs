@@ -49,6 +49,10 @@ public sealed record AttentionContext(Tensor Positions, Tensor Mask, KvCache? Ca
             : attentionMask.to_type(ScalarType.Bool);                                         // (B, past+T)
         if (keyMask.shape[1] != past + t)
             throw new ArgumentException($"attention mask covers {keyMask.shape[1]} positions; expected past ({past}) + new ({t}).");
+        // Held in a local until the masks are built: a Scalar made implicitly at a call is only an argument, and the
+        // finaliser may free its native value while libtorch still reads it (seen as Scalar::toFloat asserting under
+        // GC pressure, in masked_fill on this path).
+        using TorchSharp.Scalar blocked = finfo(dtype).min;
         if (t == 1 && past > 0 && positionIds is null && attentionMask is not null)
         {
             // A decode step: the one query may attend every key the mask allows (all are at or before it), and its
@@ -56,7 +60,7 @@ public sealed record AttentionContext(Tensor Positions, Tensor Mask, KvCache? Ca
             // about 18 (a cached step is made of small operations; docs/benchmarks.md counts them).
             var position = (keyMask.sum(1, keepdim: true, type: ScalarType.Int64) - 1).clamp_min(0);  // (B, 1)
             var stepMask = zeros([batch, 1, 1, past + 1], dtype, device)
-                .masked_fill(keyMask.logical_not().view(batch, 1, 1, past + 1), finfo(dtype).min);     // (B, 1, 1, past+1)
+                .masked_fill(keyMask.logical_not().view(batch, 1, 1, past + 1), blocked);     // (B, 1, 1, past+1)
             return new AttentionContext(position, stepMask, cache, past + 1);
         }
         Tensor positions = positionIds ?? (keyMask.to_type(ScalarType.Int64).cumsum(1) - 1).clamp_min(0)[.., past..]; // (B, T)
@@ -64,7 +68,7 @@ public sealed record AttentionContext(Tensor Positions, Tensor Mask, KvCache? Ca
         var keyPos = arange(0, past + t, device: device).unsqueeze(0);                          // (1, past+T)
         var allowed = keyPos.le(queryPos).unsqueeze(0).logical_and(keyMask.unsqueeze(1));       // (B, T, past+T)
         var mask = zeros(allowed.shape, dtype, device)
-            .masked_fill(allowed.logical_not(), finfo(dtype).min).unsqueeze(1);                // (B, 1, T, past+T)
+            .masked_fill(allowed.logical_not(), blocked).unsqueeze(1);                // (B, 1, T, past+T)
         return new AttentionContext(positions, mask, cache, positionIds is null ? past + (int)t : null);
     }
 }
