@@ -18,6 +18,7 @@ var commands = new Dictionary<string, Func<BenchArgs, int>>(StringComparer.Ordin
     ["tokenize"] = TokenizeBenchmark.Run,
     ["soak"] = SoakTest.Run,   // hidden: the reliability soak the tests run in a child process
     ["probe"] = Probe.Run,     // hidden: hostile files loaded under a memory cap by the tests
+    ["finaliser-race"] = FinaliserRace.Run, // hidden: the library's hot paths while another thread forces collections
     ["scaleout"] = ScaleOutBenchmark.Run,
     ["scaleout-worker"] = ScaleOutWorker.Run,
 };

@@ -157,7 +157,8 @@ internal static class RooflineBenchmark
             [shape.Heads * headDim, shape.D], [shape.KvHeads * headDim, shape.D], [shape.KvHeads * headDim, shape.D], [shape.D, shape.Heads * headDim],
             [shape.Intermediate, shape.D], [shape.Intermediate, shape.D], [shape.D, shape.Intermediate],
         ];
-        var weights = shapes.Select(s => (randn(s[0], s[1]) * 0.02).to(dtype)).ToArray();
+        using var initScale = 0.02.ToScalar();
+        var weights = shapes.Select(s => randn(s[0], s[1]).mul(initScale).to(dtype)).ToArray();
         var inputs = shapes.Select(s => randn(batch, s[1]).to(dtype)).ToArray();
         double headMs = 1e3 * Measure.MedianSeconds(Math.Max(5, repeats), () => { using var y = nn.functional.linear(x, head); });
         double layerMs = 1e3 * Measure.MedianSeconds(Math.Max(5, repeats), () =>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace R2M.Benchmarks;
@@ -29,7 +30,8 @@ internal static class SkinnyMatmul
         Console.WriteLine("|---|---:|---:|---:|---:|");
         foreach (var (name, outF, inF) in shapes)
         {
-            using var w = (randn(outF, inF) * 0.02).to(dtype);
+            using var initScale = 0.02.ToScalar();
+            using var w = randn(outF, inF).mul(initScale).to(dtype);
             double bytes = (double)outF * inF * elementBytes;
             foreach (int m in rows)
             {

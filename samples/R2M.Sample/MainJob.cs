@@ -22,6 +22,8 @@ internal static class MainJob
     {
         var total = Stopwatch.StartNew();
         var settings = args.Quick ? RunSettings.Quick : RunSettings.Full;
+        if (args.PolicyLearningRate is double policyLr) settings = settings with { RlLearningRate = policyLr };
+        if (args.KlCoefficient is double kl) settings = settings with { KlCoefficient = kl };
         int steps = args.Steps ?? settings.RlSteps;
         Directory.CreateDirectory(args.Out);
         var ml = new MLContext(seed: args.Seed);

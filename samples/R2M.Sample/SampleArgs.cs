@@ -24,6 +24,7 @@ internal sealed record SampleArgs
     public double? AlignerAnchor { get; init; }
     public int? AlignerReplay { get; init; }
     public double? PolicyLearningRate { get; init; }
+    public double? KlCoefficient { get; init; }
     public int? PromptsPerStep { get; init; }
     public int? SamplesPerPrompt { get; init; }
 
@@ -55,7 +56,8 @@ internal sealed record SampleArgs
           --variants <a,b,...>   study: only these variants, by name (default all; each needs its vanilla)
           --aligner-lr <x>       study: the aligner's learning rate (default {StudySettings.Full.AlignerLearningRate})
           --aligner-updates <n>  study: the aligner's updates per step (default {StudySettings.Full.AlignerUpdatesPerStep})
-          --policy-lr <x>        study: the policy's RL learning rate (default {StudySettings.Full.LearningRate})
+          --policy-lr <x>        the policy's RL learning rate (default {RunSettings.Full.RlLearningRate}; study: {StudySettings.Full.LearningRate})
+          --kl <c>               the main job's KL penalty coefficient (default {RunSettings.Full.KlCoefficient}; the study runs without)
           --aligner-anchor <c>   study: the aligner's L2 anchor of φ to φ₀ (default {StudySettings.Full.AnchorCoefficient})
           --aligner-replay <n>   study: earlier steps' rollouts the aligner also trains on (default {StudySettings.Full.ReplaySteps})
           --prompts-per-step <n> study: prompts per RL step (default {StudySettings.Full.PromptsPerStep})
@@ -90,6 +92,7 @@ internal sealed record SampleArgs
                 "--aligner-lr" => result with { AlignerLearningRate = double.TryParse(Value(), NumberStyles.Float, CultureInfo.InvariantCulture, out double lr) && lr > 0 ? lr : throw new ArgumentException($"--aligner-lr must be a positive number, got '{args[i]}'.") },
                 "--aligner-updates" => result with { AlignerUpdates = PositiveInt(arg, Value()) },
                 "--policy-lr" => result with { PolicyLearningRate = double.TryParse(Value(), NumberStyles.Float, CultureInfo.InvariantCulture, out double plr) && plr > 0 ? plr : throw new ArgumentException($"--policy-lr must be a positive number, got '{args[i]}'.") },
+                "--kl" => result with { KlCoefficient = double.TryParse(Value(), NumberStyles.Float, CultureInfo.InvariantCulture, out double kl) && kl >= 0 && double.IsFinite(kl) ? kl : throw new ArgumentException($"--kl must be a number ≥ 0, got '{args[i]}'.") },
                 "--aligner-anchor" => result with { AlignerAnchor = double.TryParse(Value(), NumberStyles.Float, CultureInfo.InvariantCulture, out double c) && c >= 0 ? c : throw new ArgumentException($"--aligner-anchor must be a number ≥ 0, got '{args[i]}'.") },
                 "--aligner-replay" => result with { AlignerReplay = int.TryParse(Value(), NumberStyles.Integer, CultureInfo.InvariantCulture, out int replay) && replay is >= 0 and <= 64 ? replay : throw new ArgumentException($"--aligner-replay must be an integer from 0 to 64, got '{args[i]}'.") },
                 "--prompts-per-step" => result with { PromptsPerStep = PositiveInt(arg, Value()) },

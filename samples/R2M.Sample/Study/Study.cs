@@ -20,6 +20,7 @@ internal static class Study
     public static int Run(SampleArgs args)
     {
         TorchRuntime.EnsureLoaded();
+        if (args.KlCoefficient is not null) throw new ArgumentException("--kl sets the main job's KL penalty; the study runs every variant without one.");
         var run = args.Quick ? RunSettings.Smoke : RunSettings.Full;
         var study = args.Quick ? StudySettings.Quick : StudySettings.Full;
         if (args.Steps is int steps) study = study with { Steps = steps, OmegaHorizon = Math.Max(1, steps / 4) };

@@ -1,3 +1,5 @@
+using R2M.MLNet.Native;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace R2M.Estimators.Rl;
@@ -9,7 +11,8 @@ public static class Advantages
     public static Tensor Rloo(Tensor scores, int groupSize)
     {
         var grouped = scores.reshape(-1, groupSize);                                  // (G, K)
-        var others = (grouped.sum(1, keepdim: true) - grouped) / (groupSize - 1);     // (G, K)
+        using var othersCount = (groupSize - 1).ToScalar();
+        var others = (grouped.sum(1, keepdim: true) - grouped).div(othersCount);       // (G, K)
         return (grouped - others).reshape(-1);
     }
 
@@ -19,7 +22,8 @@ public static class Advantages
         var grouped = scores.reshape(-1, groupSize);                                  // (G, K)
         var mean = grouped.mean([1], keepdim: true);
         var std = grouped.std(1, unbiased: true, keepdim: true);
-        return ((grouped - mean) / (std + epsilon)).reshape(-1);
+        using var eps = epsilon.ToScalar();
+        return ((grouped - mean) / std.Plus(eps)).reshape(-1);
     }
 
     /// <summary>
@@ -34,15 +38,17 @@ public static class Advantages
         var maskedValues = values * mask;
         var advantages = new Tensor[length];
         Tensor next = zeros_like(rewards[.., 0]);
+        using var discount = gamma.ToScalar();
+        using var trace = (gamma * lambda).ToScalar();
         for (long t = length - 1; t >= 0; t--)
         {
             var nextValue = t + 1 < length ? maskedValues[.., t + 1] : zeros_like(next);
-            var delta = rewards[.., t] + gamma * nextValue - maskedValues[.., t];
-            next = (delta + gamma * lambda * next) * mask[.., t];
+            var delta = rewards[.., t].Plus(nextValue.mul(discount)) - maskedValues[.., t];
+            next = delta.Plus(next.mul(trace)) * mask[.., t];
             advantages[t] = next;
         }
         var a = stack(advantages, dim: 1);
-        return (a, (a + maskedValues) * mask);
+        return (a, a.Plus(maskedValues) * mask);
     }
 
     /// <summary>Whitens <paramref name="x"/> over the positions where <paramref name="mask"/> is 1 (mean 0, std 1).</summary>
@@ -50,8 +56,9 @@ public static class Advantages
     {
         var count = mask.sum();
         var mean = (x * mask).sum() / count;
-        var variance = ((x - mean).pow(2) * mask).sum() / count;
-        return (x - mean) * (variance + epsilon).rsqrt() * mask;
+        var variance = ((x - mean).pow(TorchScalars.Two) * mask).sum() / count;
+        using var eps = epsilon.ToScalar();
+        return (x - mean) * variance.Plus(eps).rsqrt() * mask;
     }
 
     /// <summary>

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using R2M.MLNet.Rewards;
 using TorchSharp;
 using TorchSharp.Modules;
+using R2M.MLNet.Native;
 using static TorchSharp.torch;
 
 namespace R2M.Estimators.Rl;
@@ -46,7 +47,11 @@ internal sealed class AlignerUpdater(RewardFunction reward, OptimizerHelper? opt
             optimizer.zero_grad();
             var rewards = reward.Rewards(rte, joinedFeedback, rollout.Omega, salt);
             var (loss, used) = GroupRewardLoss.Compute(rewards, rollout.GroupSize, options.Alpha, options.Epsilon, ordersByGold ? joinedGold : null);
-            if (options.AnchorCoefficient > 0 && phi is not null) loss = loss + options.AnchorCoefficient * (phi.weight! - phi0.weight![..1]).pow(2).sum();
+            if (options.AnchorCoefficient > 0 && phi is not null)
+            {
+                using var anchor = options.AnchorCoefficient.ToScalar();
+                loss = loss.Plus((phi.weight! - phi0.weight![..1]).pow(TorchScalars.Two).sum().mul(anchor));
+            }
             RlChecks.Finite(loss, step, "aligner loss");
             if (used > 0)
             {

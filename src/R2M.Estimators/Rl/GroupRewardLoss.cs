@@ -1,3 +1,6 @@
+using R2M.Estimators.Training;
+using R2M.MLNet.Native;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace R2M.Estimators.Rl;
@@ -20,13 +23,16 @@ public static class GroupRewardLoss
     {
         var grouped = rewards.reshape(-1, groupSize);                                        // (G, K)
         var std = grouped.std(1, unbiased: false);                                           // (G)
-        var keep = std.gt(epsilon);
+        using var eps = epsilon.ToScalar();
+        var keep = std.gt(eps);
         int used = (int)keep.sum().item<long>();
-        if (used == 0) return (rewards.sum() * 0, 0);
+        if (used == 0) return (rewards.sum().mul(TorchScalars.Zero), 0);
         var kept = grouped[keep];                                                            // (G', K)
         var bt = orderBy is null ? OwnPair(kept) : OrderedPairs(kept, orderBy.reshape(-1, groupSize)[keep]); // (G')
         var gre = Entropy(kept, epsilon);                                                    // (G')
-        return (((1 - alpha) * bt + alpha * gre).mean(), used);
+        using var pairWeight = (1 - alpha).ToScalar();
+        using var entropyWeight = alpha.ToScalar();
+        return (bt.mul(pairWeight).Plus(gre.mul(entropyWeight)).mean(), used);
     }
 
     /// <summary>−log σ(r'_w − r'_l) per group (G'), w and l the argmax and argmin of the rewards themselves.</summary>
@@ -38,7 +44,7 @@ public static class GroupRewardLoss
             best = kept.argmax(1, keepdim: true);
             worst = kept.argmin(1, keepdim: true);
         }
-        return nn.functional.softplus((kept.gather(1, best) - kept.gather(1, worst)).neg()).squeeze(1);
+        return BradleyTerry.NegativeLogSigmoid(kept.gather(1, best) - kept.gather(1, worst)).squeeze(1);
     }
 
     /// <summary>
@@ -49,9 +55,9 @@ public static class GroupRewardLoss
     private static Tensor OrderedPairs(Tensor kept, Tensor order)
     {
         Tensor prefer;
-        using (no_grad()) prefer = (order.unsqueeze(2) - order.unsqueeze(1)).gt(0).to_type(kept.dtype); // (G', K, K): i over j
-        var loss = nn.functional.softplus((kept.unsqueeze(2) - kept.unsqueeze(1)).neg());          // (G', K, K)
-        return (loss * prefer).sum([1, 2]) / prefer.sum([1, 2]).clamp_min(1);
+        using (no_grad()) prefer = (order.unsqueeze(2) - order.unsqueeze(1)).gt(TorchScalars.Zero).to_type(kept.dtype); // (G', K, K): i over j
+        var loss = BradleyTerry.NegativeLogSigmoid(kept.unsqueeze(2) - kept.unsqueeze(1));       // (G', K, K)
+        return (loss * prefer).sum([1, 2]) / prefer.sum([1, 2]).clamp_min(TorchScalars.One);
     }
 
     /// <summary>Group reward entropy (G) of grouped rewards (G, K): −Σ p log p, p = softmax of standardised rewards.</summary>
@@ -59,7 +65,8 @@ public static class GroupRewardLoss
     {
         var mean = grouped.mean([1], keepdim: true);
         var std = grouped.std(1, unbiased: false, keepdim: true);
-        var logp = nn.functional.log_softmax((grouped - mean) / (std + epsilon), 1);
+        using var eps = epsilon.ToScalar();
+        var logp = nn.functional.log_softmax((grouped - mean) / std.Plus(eps), 1);
         return -(logp.exp() * logp).sum(1);
     }
 }

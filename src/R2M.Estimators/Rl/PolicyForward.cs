@@ -1,4 +1,6 @@
 using R2M.MLNet.Modeling;
+using R2M.MLNet.Native;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace R2M.Estimators.Rl;
@@ -13,7 +15,8 @@ public static class PolicyForward
     public static (Tensor LogProbs, Tensor Hidden, Tensor Entropy) Run(CausalLM model, Tensor sequences, Tensor attentionMask, int promptLength, double temperature)
     {
         var hidden = model.ForwardHidden(sequences, attentionMask);                           // (N, S, D)
-        var logits = model.Logits(hidden[.., (promptLength - 1)..^1]).to_type(ScalarType.Float32) / temperature; // (N, R, V)
+        using var divisor = temperature.ToScalar();
+        var logits = model.Logits(hidden[.., (promptLength - 1)..^1]).to_type(ScalarType.Float32).div(divisor); // (N, R, V)
         var all = nn.functional.log_softmax(logits, 2);                                       // (N, R, V)
         var logProbs = all.gather(2, sequences[.., promptLength..].unsqueeze(2)).squeeze(2);  // (N, R)
         Tensor entropy;
@@ -22,5 +25,5 @@ public static class PolicyForward
     }
 
     /// <summary>Mean of <paramref name="x"/> over positions where <paramref name="mask"/> is 1.</summary>
-    public static Tensor MaskedMean(Tensor x, Tensor mask) => (x * mask).sum() / mask.sum().clamp_min(1);
+    public static Tensor MaskedMean(Tensor x, Tensor mask) => (x * mask).sum() / mask.sum().clamp_min(TorchScalars.One);
 }

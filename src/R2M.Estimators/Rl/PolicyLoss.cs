@@ -1,3 +1,5 @@
+using R2M.MLNet.Native;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace R2M.Estimators.Rl;
@@ -12,7 +14,9 @@ public static class PolicyLoss
     public static (Tensor Loss, Tensor Ratio) ClippedSurrogate(Tensor logProbs, Tensor oldLogProbs, Tensor advantages, Tensor mask, double clipRange)
     {
         var ratio = ((logProbs - oldLogProbs) * mask).exp();                                   // (N, R)
-        var surrogate = maximum(-advantages * ratio, -advantages * ratio.clamp(1 - clipRange, 1 + clipRange));
+        using var low = (1 - clipRange).ToScalar();
+        using var high = (1 + clipRange).ToScalar();
+        var surrogate = maximum(-advantages * ratio, -advantages * ratio.clamp(low, high));
         return (MaskedMean(surrogate, mask), ratio);
     }
 
@@ -20,7 +24,7 @@ public static class PolicyLoss
     public static Tensor K3(Tensor logProbs, Tensor referenceLogProbs, Tensor mask)
     {
         var d = referenceLogProbs - logProbs;
-        return MaskedMean(d.exp() - d - 1, mask);
+        return MaskedMean((d.exp() - d).sub(TorchScalars.One), mask);
     }
 
     /// <summary>
@@ -29,13 +33,15 @@ public static class PolicyLoss
     /// </summary>
     public static (Tensor Loss, Tensor ClipFraction) ClippedValue(Tensor values, Tensor oldValues, Tensor returns, Tensor mask, double clipRange)
     {
-        var clipped = oldValues + (values - oldValues).clamp(-clipRange, clipRange);
-        var loss = 0.5 * MaskedMean(maximum((values - returns).pow(2), (clipped - returns).pow(2)), mask);
+        using var low = (-clipRange).ToScalar();
+        using var high = clipRange.ToScalar();
+        var clipped = oldValues.Plus((values - oldValues).clamp(low, high));
+        var loss = MaskedMean(maximum((values - returns).pow(TorchScalars.Two), (clipped - returns).pow(TorchScalars.Two)), mask).mul(TorchScalars.Half);
         Tensor fraction;
-        using (no_grad()) fraction = MaskedMean((values - oldValues).abs().gt(clipRange).to_type(ScalarType.Float32), mask);
+        using (no_grad()) fraction = MaskedMean((values - oldValues).abs().gt(high).to_type(ScalarType.Float32), mask);
         return (loss, fraction);
     }
 
     /// <summary>Mean of <paramref name="x"/> over positions where <paramref name="mask"/> is 1.</summary>
-    public static Tensor MaskedMean(Tensor x, Tensor mask) => (x * mask).sum() / mask.sum().clamp_min(1);
+    public static Tensor MaskedMean(Tensor x, Tensor mask) => (x * mask).sum() / mask.sum().clamp_min(TorchScalars.One);
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using R2M.Estimators.Training;
 using R2M.MLNet.Modeling;
+using R2M.MLNet.Native;
 using R2M.MLNet.Training;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -19,6 +20,11 @@ internal sealed class PolicyUpdater(CausalLM policy, ValueHead? valueHead, Maste
     {
         var watch = Stopwatch.StartNew();
         var mask = rollout.ResponseMask;
+        using var klWeight = beta.ToScalar();
+        using var clipRange = options.ClipRange.ToScalar();
+        using var temperature = options.Temperature.ToScalar();
+        using var valueWeight = options.ValueCoefficient.ToScalar();
+        using var entropyWeight = options.EntropyCoefficient.ToScalar();
         Tensor advantages;
         Tensor? returns;
         using (no_grad())
@@ -27,7 +33,8 @@ internal sealed class PolicyUpdater(CausalLM policy, ValueHead? valueHead, Maste
             var k1 = RewardShaping.K1(rollout.OldLogProbs, rollout.ReferenceLogProbs, mask);     // (N, R)
             double klInReward = options.KlMode == KlMode.InReward ? beta : 0;
             metrics["objective/kl"] = metrics.TryGetValue("objective/kl", out double measured) ? measured : k1.sum(1).mean().item<float>();
-            metrics["objective/non_score_reward"] = (-klInReward * k1.sum(1)).mean().item<float>();
+            using var negativeKlInReward = (-klInReward).ToScalar();
+            metrics["objective/non_score_reward"] = k1.sum(1).mul(negativeKlInReward).mean().item<float>();
             metrics["objective/rlhf_reward"] = RewardShaping.SequenceRewards(scores, k1, klInReward).mean().item<float>();
             (advantages, returns) = Advantages.For(options.Algorithm, scores, k1, mask, klInReward, rollout.GroupSize, rollout.OldValues, options.Gamma, options.Lambda);
         }
@@ -45,20 +52,20 @@ internal sealed class PolicyUpdater(CausalLM policy, ValueHead? valueHead, Maste
                 var (logp, hidden, _) = PolicyForward.Run(policy, rollout.Sequences[rows], rollout.AttentionMask[rows], rollout.PromptLength, options.Temperature);
                 var (policyLoss, ratio) = PolicyLoss.ClippedSurrogate(logp, rollout.OldLogProbs[rows], advantages[rows], m, options.ClipRange);
                 var loss = policyLoss;
-                if (options.KlMode == KlMode.InLoss) loss = loss + beta * PolicyLoss.K3(logp, rollout.ReferenceLogProbs[rows], m);
+                if (options.KlMode == KlMode.InLoss) loss = loss.Plus(PolicyLoss.K3(logp, rollout.ReferenceLogProbs[rows], m).mul(klWeight));
                 if (valueHead is not null)
                 {
                     var v = valueHead.forward(hidden[.., (rollout.PromptLength - 1)..^1]).to_type(ScalarType.Float32); // (n, R)
                     var (valueLoss, clipFraction) = PolicyLoss.ClippedValue(v, rollout.OldValues![rows], returns![rows], m, options.ValueClipRange);
-                    loss = loss + options.ValueCoefficient * valueLoss;
+                    loss = loss.Plus(valueLoss.mul(valueWeight));
                     valueLossSum += valueLoss.item<float>();
                     valueClipSum += clipFraction.item<float>();
                 }
                 if (options.EntropyCoefficient > 0)
                 {
-                    var logits = policy.Logits(hidden[.., (rollout.PromptLength - 1)..^1]).to_type(ScalarType.Float32) / options.Temperature;
+                    var logits = policy.Logits(hidden[.., (rollout.PromptLength - 1)..^1]).to_type(ScalarType.Float32).div(temperature);
                     var all = nn.functional.log_softmax(logits, 2);
-                    loss = loss - options.EntropyCoefficient * PolicyLoss.MaskedMean(-(all.exp() * all).sum(2), m);
+                    loss = loss - PolicyLoss.MaskedMean(-(all.exp() * all).sum(2), m).mul(entropyWeight);
                 }
                 RlChecks.Finite(loss, step, "policy loss");
                 loss.backward();
@@ -66,10 +73,11 @@ internal sealed class PolicyUpdater(CausalLM policy, ValueHead? valueHead, Maste
 
                 using (no_grad())
                 {
-                    if (updates == 0) firstRatioDeviation = ((ratio - 1).abs() * m).max().item<float>();
-                    clipSum += PolicyLoss.MaskedMean((ratio - 1).abs().gt(options.ClipRange).to_type(ScalarType.Float32), m).item<float>();
+                    var deviation = ratio.sub(TorchScalars.One).abs();
+                    if (updates == 0) firstRatioDeviation = (deviation * m).max().item<float>();
+                    clipSum += PolicyLoss.MaskedMean(deviation.gt(clipRange).to_type(ScalarType.Float32), m).item<float>();
                     var logRatio = (logp - rollout.OldLogProbs[rows]) * m;
-                    approxKlSum += PolicyLoss.MaskedMean(0.5 * logRatio.pow(2), m).item<float>();
+                    approxKlSum += PolicyLoss.MaskedMean(logRatio.pow(TorchScalars.Two).mul(TorchScalars.Half), m).item<float>();
                     policyLossSum += policyLoss.item<float>();
                 }
                 updates++;

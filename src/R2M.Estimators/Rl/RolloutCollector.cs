@@ -2,6 +2,8 @@ using System.Diagnostics;
 using R2M.Estimators.Training;
 using R2M.MLNet.Modeling;
 using R2M.MLNet.Rewards;
+using R2M.MLNet.Native;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace R2M.Estimators.Rl;
@@ -31,8 +33,9 @@ internal sealed class RolloutCollector(IRolloutBackend backend, CausalLM policy,
         int p = generated.PromptLength;
         var responseMask = attention[.., p..].to_type(ScalarType.Float32);                   // (N, R)
         var lengths = responseMask.sum(1);
-        var last = sequences[.., p..].gather(1, (lengths.to_type(ScalarType.Int64) - 1).clamp_min(0).unsqueeze(1)).squeeze(1);
-        var endedWithEos = last.eq(reward.PolicyCodec.Tokenizer.EosId).logical_and(lengths.gt(0));
+        var last = sequences[.., p..].gather(1, lengths.to_type(ScalarType.Int64).sub(TorchScalars.One).clamp_min(TorchScalars.Zero).unsqueeze(1)).squeeze(1);
+        using var eos = reward.PolicyCodec.Tokenizer.EosId.ToScalar();
+        var endedWithEos = last.eq(eos).logical_and(lengths.gt(TorchScalars.Zero));
 
         watch.Restart();
         var oldLogProbs = new List<Tensor>();

@@ -1,3 +1,4 @@
+using R2M.MLNet.Native;
 using static TorchSharp.torch;
 
 namespace R2M.Estimators.Training;
@@ -13,8 +14,11 @@ public static class BradleyTerry
     {
         var delta = chosen - rejected;
         if (margin is not null) delta = delta - margin;
-        return nn.functional.softplus(delta.neg()).mean();
+        return NegativeLogSigmoid(delta).mean();
     }
+
+    /// <summary>−log σ(x) = softplus(−x) element-wise: every Bradley–Terry term (reward model, GREBT) takes it here.</summary>
+    public static Tensor NegativeLogSigmoid(Tensor x) => TorchScalars.Softplus(x.neg());
 
     /// <summary>σ(r_c − r_r): the modelled probability that chosen is preferred.</summary>
     public static double Probability(double chosen, double rejected) => 1.0 / (1.0 + Math.Exp(-(chosen - rejected)));

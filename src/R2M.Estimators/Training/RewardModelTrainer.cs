@@ -4,6 +4,7 @@ using R2M.MLNet.Sequences;
 using R2M.MLNet.Tokenization;
 using R2M.MLNet.Training;
 using TorchSharp;
+using R2M.MLNet.Native;
 using static TorchSharp.torch;
 
 namespace R2M.Estimators.Training;
@@ -56,7 +57,10 @@ public static class RewardModelTrainer
                     var (chosen, rejected, margin) = ScorePairs(model, tokenizer, batch.Select(i => encoded[i]).ToList());
                     var loss = BradleyTerry.Loss(chosen, rejected, margin);
                     if (options.CenterRewardsCoefficient > 0)
-                        loss = loss + options.CenterRewardsCoefficient * (chosen + rejected).pow(2).mean();
+                    {
+                        using var center = options.CenterRewardsCoefficient.ToScalar();
+                        loss = loss.Plus(chosen.Plus(rejected).pow(TorchScalars.Two).mean().mul(center));
+                    }
                     double value = TrainingGuard.Finite(loss.item<float>(), "reward model", epoch, steps + 1, "loss");
                     loss.backward();
                     optimizer.Step(options.MaxGradNorm);

@@ -3,6 +3,7 @@ using R2M.MLNet.Sequences;
 using R2M.MLNet.Tokenization;
 using R2M.MLNet.Training;
 using TorchSharp;
+using R2M.MLNet.Native;
 using static TorchSharp.torch;
 
 namespace R2M.Estimators.Training;
@@ -90,6 +91,6 @@ public static class SupervisedFineTuner
         var weights = batch.ResponseMask[.., 1..];                                            // (B, T-1)
         var perToken = nn.functional.cross_entropy(logits.reshape(-1, logits.shape[2]).to_type(ScalarType.Float32),
             targets.reshape(-1), reduction: nn.Reduction.None);                                // (B·(T-1))
-        return (perToken * weights.reshape(-1)).sum() / weights.sum().clamp_min(1);
+        return (perToken * weights.reshape(-1)).sum() / weights.sum().clamp_min(TorchScalars.One);
     }
 }

@@ -1,4 +1,5 @@
 using R2M.MLNet.Modeling;
+using R2M.MLNet.Native;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -24,6 +25,7 @@ public static class TextGenerator
         int promptLength = (int)promptIds.shape[1];
         int total = promptLength + options.MaxNewTokens;
         using var generator = new Generator((ulong)options.Seed, device);
+        using var pad = options.PadId.ToScalar();
         var stopIds = tensor(options.StopTokenIds.Append(options.EosId).Distinct().Select(i => (long)i).ToArray(), device: device);
 
         var sequences = promptIds.to_type(ScalarType.Int64);                    // (B, P), grows to (B, P+N)
@@ -49,7 +51,7 @@ public static class TextGenerator
             if (logits.dtype != ScalarType.Float32) logits = logits.to_type(ScalarType.Float32);
 
             var (next, logProb) = Sample(logits, options, generator);          // (B), (B)
-            next = where(alive, next, full_like(next, options.PadId));
+            next = where(alive, next, full_like(next, pad));
             logProb = where(alive, logProb, zeros_like(logProb));
             var emitted = alive.to_type(ScalarType.Int64);
             alive = alive.logical_and(isin(next, stopIds).logical_not());
@@ -99,28 +101,30 @@ public static class TextGenerator
             var lp = nn.functional.log_softmax(logits, 1).gather(1, greedy.unsqueeze(1)).squeeze(1);
             return (greedy, lp);
         }
-        var scaled = logits / options.Temperature;
+        using var temperature = options.Temperature.ToScalar();
+        var scaled = logits.div(temperature);
         var logProbs = nn.functional.log_softmax(scaled, 1);                     // (B, V)
         var filtered = scaled;
         if (options.TopK > 0 && options.TopK < scaled.shape[1])
         {
             var kth = scaled.topk(options.TopK, dim: 1).values[.., ^1..];         // (B, 1)
-            filtered = filtered.masked_fill(filtered.lt(kth), float.NegativeInfinity);
+            filtered = filtered.masked_fill(filtered.lt(kth), TorchScalars.NegativeInfinity);
         }
         if (options.TopP < 1.0)
         {
             var (sorted, order) = filtered.sort(dim: 1, descending: true);        // (B, V)
             var cumulative = nn.functional.softmax(sorted, 1).cumsum(1);
             // Drop a token when the tokens before it already reach p; the most likely token always stays.
-            var drop = (cumulative - nn.functional.softmax(sorted, 1)).ge(options.TopP);
-            filtered = filtered.masked_fill(zeros_like(drop).scatter(1, order, drop), float.NegativeInfinity);
+            using var topP = options.TopP.ToScalar();
+            var drop = (cumulative - nn.functional.softmax(sorted, 1)).ge(topP);
+            filtered = filtered.masked_fill(zeros_like(drop).scatter(1, order, drop), TorchScalars.NegativeInfinity);
         }
         // Exponential race: argmax_i p_i / E_i with E_i ~ Exp(1) is an exact draw from p, and costs a few
         // element-wise passes instead of torch.multinomial's (17 ms at B 16 x V 50257 on 2 cores).
         var probs = ReferenceEquals(filtered, scaled) ? logProbs.exp() : nn.functional.softmax(filtered, 1);
         // u is exactly 0 with probability 2^-24 in float32: E would be +inf and p/E 0 for every kept token, so
         // argmax would fall on id 0 whatever its probability; the smallest normal float keeps E finite (≈ 87.3).
-        var race = rand(probs.shape, generator: generator, device: probs.device).clamp_min_(1.17549435e-38f).log_().neg_(); // Exp(1)
+        var race = rand(probs.shape, generator: generator, device: probs.device).clamp_min_(TorchScalars.SmallestNormalFloat).log_().neg_(); // Exp(1)
         var next = probs.div_(race).argmax(1);                                                     // (B)
         return (next, logProbs.gather(1, next.unsqueeze(1)).squeeze(1));
     }

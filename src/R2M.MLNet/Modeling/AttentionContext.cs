@@ -1,3 +1,5 @@
+using R2M.MLNet.Native;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace R2M.MLNet.Modeling;
@@ -49,23 +51,22 @@ public sealed record AttentionContext(Tensor Positions, Tensor Mask, KvCache? Ca
             : attentionMask.to_type(ScalarType.Bool);                                         // (B, past+T)
         if (keyMask.shape[1] != past + t)
             throw new ArgumentException($"attention mask covers {keyMask.shape[1]} positions; expected past ({past}) + new ({t}).");
-        // Held in a local until the masks are built: a Scalar made implicitly at a call is only an argument, and the
-        // finaliser may free its native value while libtorch still reads it (seen as Scalar::toFloat asserting under
-        // GC pressure, in masked_fill on this path).
-        using TorchSharp.Scalar blocked = finfo(dtype).min;
+        using var blocked = finfo(dtype).min.ToScalar(); // held until the masks are built (TorchScalars says why)
         if (t == 1 && past > 0 && positionIds is null && attentionMask is not null)
         {
             // A decode step: the one query may attend every key the mask allows (all are at or before it), and its
             // position is the number of real tokens before it: the general path's values, in 7 operations instead of
             // about 18 (a cached step is made of small operations; docs/benchmarks.md counts them).
-            var position = (keyMask.sum(1, keepdim: true, type: ScalarType.Int64) - 1).clamp_min(0);  // (B, 1)
+            var position = keyMask.sum(1, keepdim: true, type: ScalarType.Int64).sub(TorchScalars.One).clamp_min(TorchScalars.Zero);  // (B, 1)
             var stepMask = zeros([batch, 1, 1, past + 1], dtype, device)
                 .masked_fill(keyMask.logical_not().view(batch, 1, 1, past + 1), blocked);     // (B, 1, 1, past+1)
             return new AttentionContext(position, stepMask, cache, past + 1);
         }
-        Tensor positions = positionIds ?? (keyMask.to_type(ScalarType.Int64).cumsum(1) - 1).clamp_min(0)[.., past..]; // (B, T)
-        var queryPos = arange(past, past + t, device: device).unsqueeze(1);                     // (T, 1)
-        var keyPos = arange(0, past + t, device: device).unsqueeze(0);                          // (1, past+T)
+        Tensor positions = positionIds ?? keyMask.to_type(ScalarType.Int64).cumsum(1).sub(TorchScalars.One).clamp_min(TorchScalars.Zero)[.., past..]; // (B, T)
+        using var first = past.ToScalar();
+        using var end = (past + t).ToScalar();
+        var queryPos = arange(first, end, TorchScalars.One, device: device).unsqueeze(1);        // (T, 1)
+        var keyPos = arange(TorchScalars.Zero, end, TorchScalars.One, device: device).unsqueeze(0); // (1, past+T)
         var allowed = keyPos.le(queryPos).unsqueeze(0).logical_and(keyMask.unsqueeze(1));       // (B, T, past+T)
         var mask = zeros(allowed.shape, dtype, device)
             .masked_fill(allowed.logical_not(), blocked).unsqueeze(1);                // (B, 1, T, past+T)

@@ -1,3 +1,4 @@
+using R2M.MLNet.Native;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -25,7 +26,7 @@ public sealed class Gpt2Block : nn.Module
     /// <summary>(B, T, D) -> (B, T, D).</summary>
     public Tensor Forward(Tensor x, AttentionContext context)
     {
-        x = x + attn.Forward(ln_1.forward(x), context);
-        return x + mlp.forward(ln_2.forward(x));
+        x = x.Plus(attn.Forward(ln_1.forward(x), context));
+        return x.Plus(mlp.forward(ln_2.forward(x)));
     }
 }

@@ -1,3 +1,4 @@
+using R2M.MLNet.Native;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -38,7 +39,7 @@ public sealed class Gpt2Body : DecoderBody
     {
         if (context.Positions.max().item<long>() >= Config.MaxPositions)
             throw new ArgumentException($"Sequence longer than GPT-2's {Config.MaxPositions} learned positions.");
-        var x = wte.forward(inputIds) + wpe.forward(context.Positions); // (B, T, D)
+        var x = wte.forward(inputIds).Plus(wpe.forward(context.Positions)); // (B, T, D)
         foreach (var block in h)
         {
             using var scope = NewDisposeScope();   // per layer, as in LlamaBody

@@ -1,3 +1,4 @@
+using R2M.MLNet.Native;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -25,7 +26,7 @@ public sealed class LlamaDecoderLayer : nn.Module
     /// <summary>(B, T, D) -> (B, T, D).</summary>
     public Tensor Forward(Tensor x, AttentionContext context, Tensor cos, Tensor sin)
     {
-        x = x + self_attn.Forward(input_layernorm.forward(x), context, cos, sin);
-        return x + mlp.forward(post_attention_layernorm.forward(x));
+        x = x.Plus(self_attn.Forward(input_layernorm.forward(x), context, cos, sin));
+        return x.Plus(mlp.forward(post_attention_layernorm.forward(x)));
     }
 }

@@ -1,3 +1,4 @@
+using R2M.MLNet.Native;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -16,7 +17,7 @@ public sealed class PolicyFeedbackAttention : nn.Module
     private readonly Linear wk; // D_p  -> d
     private readonly Linear wv; // D_p  -> d
     private readonly Linear wo; // d    -> D_rm
-    private readonly double scale;
+    private readonly Scalar scale; // 1/√d, held for the module's life (TorchScalars says why)
 
     /// <summary>Creates the attention with nn.Linear's default initialisation and no biases.</summary>
     /// <param name="rewardWidth">D_rm, the reward model's hidden width.</param>
@@ -28,7 +29,7 @@ public sealed class PolicyFeedbackAttention : nn.Module
         wk = nn.Linear(policyWidth, width, hasBias: false);
         wv = nn.Linear(policyWidth, width, hasBias: false);
         wo = nn.Linear(width, rewardWidth, hasBias: false);
-        scale = 1.0 / Math.Sqrt(width);
+        scale = (1.0 / Math.Sqrt(width)).ToScalar();
         RegisterComponents();
     }
 
@@ -41,8 +42,8 @@ public sealed class PolicyFeedbackAttention : nn.Module
         var q = wq.forward(rte).unsqueeze(1);                                   // (B, 1, d)
         var k = wk.forward(feedback);                                           // (B, S, d)
         var v = wv.forward(feedback);                                           // (B, S, d)
-        var scores = q.matmul(k.transpose(1, 2)) * scale;                       // (B, 1, S)
-        scores = scores.masked_fill(keyMask.unsqueeze(1).eq(0), float.NegativeInfinity);
+        var scores = q.matmul(k.transpose(1, 2)).mul(scale);                    // (B, 1, S)
+        scores = scores.masked_fill(keyMask.unsqueeze(1).eq(TorchScalars.Zero), TorchScalars.NegativeInfinity);
         var attended = nn.functional.softmax(scores, 2).matmul(v);               // (B, 1, d)
         return wo.forward(attended.squeeze(1));                                 // (B, D_rm)
     }

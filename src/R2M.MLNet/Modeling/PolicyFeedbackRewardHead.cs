@@ -1,3 +1,4 @@
+using R2M.MLNet.Native;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -47,7 +48,9 @@ public sealed class PolicyFeedbackRewardHead : nn.Module
     {
         if (feedback is null || omega >= 1.0) return score.forward(rte).squeeze(1);
         var attended = cross.Forward(rte, feedback, keyMask!);                  // (B, D_rm)
-        return score.forward((1 - omega) * attended + omega * rte).squeeze(1);   // (B)
+        using var feedbackWeight = (1 - omega).ToScalar();
+        using var ownWeight = omega.ToScalar();
+        return score.forward(attended.mul(feedbackWeight).Plus(rte.mul(ownWeight))).squeeze(1); // (B)
     }
 
     /// <summary>
@@ -57,6 +60,8 @@ public sealed class PolicyFeedbackRewardHead : nn.Module
     public (Tensor FeedbackPath, Tensor OwnPath) Parts(Tensor rte, Tensor feedback, Tensor keyMask, double omega)
     {
         var attended = cross.Forward(rte, feedback, keyMask);                   // (B, D_rm)
-        return ((1 - omega) * score.forward(attended).squeeze(1), omega * score.forward(rte).squeeze(1));
+        using var feedbackWeight = (1 - omega).ToScalar();
+        using var ownWeight = omega.ToScalar();
+        return (score.forward(attended).squeeze(1).mul(feedbackWeight), score.forward(rte).squeeze(1).mul(ownWeight));
     }
 }

@@ -1,3 +1,5 @@
+using R2M.MLNet.Native;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace R2M.MLNet.Modeling;
@@ -16,7 +18,8 @@ public static class Rope
     public static (Tensor Cos, Tensor Sin) Tables(Tensor positions, int headDim, double theta, ScalarType dtype)
     {
         using var scope = NewDisposeScope();
-        var exponents = arange(0, headDim, 2, dtype: ScalarType.Int64, device: positions.device).to_type(ScalarType.Float32) / headDim;
+        using var dim = headDim.ToScalar();
+        var exponents = arange(TorchScalars.Zero, dim, TorchScalars.Two, dtype: ScalarType.Int64, device: positions.device).to_type(ScalarType.Float32).div(dim);
         var invFreq = pow(theta, exponents).reciprocal();                                      // (Dh/2)
         var freqs = invFreq.reshape(1, -1, 1).matmul(positions.to_type(ScalarType.Float32).unsqueeze(1)) // (B, Dh/2, T)
             .transpose(1, 2);                                                                  // (B, T, Dh/2)
@@ -27,5 +30,5 @@ public static class Rope
 
     /// <summary>Rotates <paramref name="x"/> (B, H, T, Dh) by the tables (sin signed as <see cref="Tables"/> makes it).</summary>
     public static Tensor Apply(Tensor x, Tensor cos, Tensor sin) =>
-        x * cos + x.roll(x.shape[^1] / 2, -1) * sin;                                            // (B, H, T, Dh)
+        (x * cos).Plus(x.roll(x.shape[^1] / 2, -1) * sin);                                            // (B, H, T, Dh)
 }

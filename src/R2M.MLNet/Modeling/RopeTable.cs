@@ -1,3 +1,5 @@
+using R2M.MLNet.Native;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace R2M.MLNet.Modeling;
@@ -32,7 +34,8 @@ public sealed class RopeTable
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(capacity);
         using var scope = NewDisposeScope();
-        var positions = arange(0, capacity, dtype: ScalarType.Int64, device: device).unsqueeze(0); // (1, C)
+        using var end = capacity.ToScalar();
+        var positions = arange(TorchScalars.Zero, end, TorchScalars.One, dtype: ScalarType.Int64, device: device).unsqueeze(0); // (1, C)
         var (cos, sin) = Rope.Tables(positions, headDim, theta, dtype);                           // (1, 1, C, Dh)
         var both = cat([cos, sin], dim: -1).reshape(capacity, 2 * headDim).contiguous();           // (C, 2·Dh)
         return new RopeTable(both.DetachFromDisposeScope(), capacity);

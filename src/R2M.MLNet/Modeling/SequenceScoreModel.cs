@@ -1,3 +1,4 @@
+using R2M.MLNet.Native;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -46,7 +47,8 @@ public sealed class SequenceScoreModel : nn.Module
     public (Tensor Scores, Tensor FinalEmbedding) Score(Tensor inputIds, Tensor? attentionMask = null, int? padId = null)
     {
         using var scope = NewDisposeScope();
-        Tensor mask = attentionMask ?? (padId is int pad ? inputIds.ne(pad).to_type(ScalarType.Int64) : ones_like(inputIds));
+        using var pad = padId?.ToScalar();
+        Tensor mask = attentionMask ?? (pad is not null ? inputIds.ne(pad).to_type(ScalarType.Int64) : ones_like(inputIds));
         var hidden = body.Forward(inputIds, mask);                                  // (B, T, D)
         var embedding = FinalTokenEmbedding(hidden, mask);                          // (B, D)
         var scores = score.forward(embedding);                                      // (B, labels)
@@ -56,8 +58,8 @@ public sealed class SequenceScoreModel : nn.Module
     /// <summary>Index (B) of each row's last real token: the rightmost position whose mask is 1.</summary>
     public static Tensor LastTokenIndex(Tensor mask)
     {
-        long t = mask.shape[1];
-        var positions = arange(t, device: mask.device).unsqueeze(0);                // (1, T)
+        using var t = mask.shape[1].ToScalar();
+        var positions = arange(TorchScalars.Zero, t, TorchScalars.One, device: mask.device).unsqueeze(0); // (1, T)
         return (positions * mask.to_type(ScalarType.Int64)).argmax(1);               // (B)
     }
 

@@ -1,4 +1,6 @@
 using R2M.MLNet.Modeling;
+using R2M.MLNet.Native;
+using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -46,11 +48,12 @@ public sealed class NoiseAlignedRewardHead(PolicyFeedbackRewardHead aligner, lon
         if (feedback is null) return aligner.Reward(rte, null, null, omega);
         var real = feedback.Mask.to_type(ScalarType.Float32).unsqueeze(2);                 // (N, S, 1)
         var hidden = feedback.Hidden;
-        var count = real.sum() * hidden.shape[2];
+        using var width = hidden.shape[2].ToScalar();
+        var count = real.sum().mul(width);
         var mean = (hidden * real).sum() / count;
-        var std = (((hidden - mean) * real).pow(2).sum() / count).sqrt();
+        var std = (((hidden - mean) * real).pow(TorchScalars.Two).sum() / count).sqrt();
         using var generator = new Generator(unchecked((ulong)(seed * 7_919L + salt)), hidden.device);
-        var noise = randn(hidden.shape, generator: generator, device: hidden.device) * std + mean;
+        var noise = (randn(hidden.shape, generator: generator, device: hidden.device) * std).Plus(mean);
         return aligner.Reward(rte, noise, feedback.Mask, omega);
     }
 }

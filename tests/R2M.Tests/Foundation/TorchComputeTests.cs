@@ -20,7 +20,7 @@ public class TorchComputeTests
         var x = tensor(new float[] { 1, 2, 3, 4 }).reshape(2, 2);   // (B=2, in=2)
 
         var y = linear.forward(x);                                  // (2, 1): [-1.25, -2.25]
-        var loss = y.pow(2).mean();                                 // (1.5625 + 5.0625) / 2
+        var loss = y.pow(TorchScalars.Two).mean();                  // (1.5625 + 5.0625) / 2
         loss.backward();
 
         y.data<float>().ToArray().Should().Equal(-1.25f, -2.25f);

@@ -3,6 +3,7 @@ using R2M.MLNet.IO;
 using R2M.MLNet.Native;
 using R2M.MLNet.Rewards;
 using R2M.Tests.Infrastructure;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace R2M.Tests.Rl;
@@ -15,8 +16,10 @@ public class AlignerReplayTests
     private static void AddStep(AlignerReplay replay, int step, long width = 3, long policyWidth = 5)
     {
         using var scope = NewDisposeScope();
-        var rte = full(4, width, (float)step);
-        using var feedback = new PolicyFeedback(full(4, 2, policyWidth, (float)-step), ones(4, 2, dtype: ScalarType.Int64));
+        using var value = ((float)step).ToScalar();
+        using var negated = ((float)-step).ToScalar();
+        var rte = full(4, width, value);
+        using var feedback = new PolicyFeedback(full(4, 2, policyWidth, negated), ones(4, 2, dtype: ScalarType.Int64));
         replay.Add(step, rte, feedback, [step, 0.5, 0.25, 1], groupSize: 2);
     }
 

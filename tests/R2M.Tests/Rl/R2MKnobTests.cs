@@ -1,6 +1,7 @@
 using R2M.Estimators.Rl;
 using R2M.MLNet.Modeling;
 using R2M.MLNet.Native;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace R2M.Tests.Rl;
@@ -54,7 +55,8 @@ public class R2MKnobTests
         var r = head.Reward(rte, feedback, mask, 0.7);
 
         var vanilla = rmHead.forward(rte).squeeze(1);
-        r.data<float>().ToArray().Should().Equal((0.7 * vanilla).data<float>().ToArray(), (a, b) => Math.Abs(a - b) < 1e-6);
+        using var own = 0.7.ToScalar();
+        r.data<float>().ToArray().Should().Equal(vanilla.mul(own).data<float>().ToArray(), (a, b) => Math.Abs(a - b) < 1e-6);
     }
 
     [Fact]

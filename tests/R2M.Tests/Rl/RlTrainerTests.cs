@@ -1,6 +1,8 @@
 using R2M.Estimators.Rl;
 using R2M.Estimators.Training;
+using R2M.MLNet.Native;
 using R2M.Tests.Infrastructure;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace R2M.Tests.Rl;
@@ -71,7 +73,8 @@ public class RlTrainerTests
         string log = dir.File("metrics.jsonl");
         using var trainer = PlantedRlFixture.Trainer(PlantedRlFixture.Options(RlAlgorithm.Rloo) with { MetricsLogPath = log }, new PolicyFeedbackOptions { Mode = AlignerMode.Vanilla });
         trainer.Train(steps: 1);
-        using (no_grad()) trainer.RewardModel.Head.weight!.fill_(float.NaN);
+        using var nan = float.NaN.ToScalar();
+        using (no_grad()) trainer.RewardModel.Head.weight!.fill_(nan);
         var policyBefore = Snapshot(trainer.Policy);
 
         Action run = () => trainer.Train(steps: 1);

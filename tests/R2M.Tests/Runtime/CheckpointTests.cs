@@ -212,7 +212,7 @@ public class CheckpointTests
         var ids = tensor(new long[] { 3, 1, 4, 1, 5, 9, 2, 6 }).reshape(2, 4);
         using var noGrad = no_grad();
         Tensors.BitEqual(qwen.Forward(ids).Logits, llama.Forward(ids).Logits).Should().BeTrue();
-        foreach (var (key, bias) in qwen.state_dict().Where(kv => kv.Key.EndsWith(".bias"))) bias.fill_(0.5);
+        foreach (var (key, bias) in qwen.state_dict().Where(kv => kv.Key.EndsWith(".bias"))) bias.fill_(TorchScalars.Half);
         Tensors.BitEqual(qwen.Forward(ids).Logits, llama.Forward(ids).Logits).Should().BeFalse("the q/k/v biases take part");
     }
 }

@@ -2,6 +2,7 @@ using R2M.MLNet.Generation;
 using R2M.MLNet.Modeling;
 using R2M.MLNet.Native;
 using R2M.Tests.Infrastructure;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace R2M.Tests.Runtime;
@@ -15,7 +16,8 @@ public class GenerationTests
         manual_seed(seed);
         var model = new CausalLM(TinyModels.ByName(family));
         // Sharper logits than the default init, so greedy choices are not near-ties.
-        using (no_grad()) foreach (var p in model.parameters()) p.mul_(4);
+        using var sharpen = 4.ToScalar();
+        using (no_grad()) foreach (var p in model.parameters()) p.mul_(sharpen);
         model.eval();
         return model;
     }
@@ -157,12 +159,13 @@ public class GenerationTests
         using var noGrad = no_grad();
         var (logits, hidden) = model.Forward(result.Sequences, result.AttentionMask);
         int p = result.PromptLength;
-        var predicting = logits[.., (p - 1)..^1] / temperature;                                     // (B, N, V)
+        using var divisor = temperature.ToScalar();
+        var predicting = logits[.., (p - 1)..^1].div(divisor);                                      // (B, N, V)
         var expected = nn.functional.log_softmax(predicting, 2).gather(2, result.ResponseTokens.unsqueeze(2)).squeeze(2);
         (result.LogProbs - expected).abs().max().item<float>().Should().BeLessThan(1e-4f);
         result.HiddenStates!.shape.Should().Equal(hidden.shape);
         var real = result.AttentionMask.to_type(ScalarType.Bool).unsqueeze(2);
-        (result.HiddenStates - hidden).abs().masked_fill(real.logical_not(), 0).max().item<float>().Should().BeLessThan(1e-4f);
+        (result.HiddenStates - hidden).abs().masked_fill(real.logical_not(), TorchScalars.Zero).max().item<float>().Should().BeLessThan(1e-4f);
     }
 
     [Fact]

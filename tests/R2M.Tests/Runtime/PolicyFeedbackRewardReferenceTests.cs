@@ -128,11 +128,12 @@ public class PolicyFeedbackRewardReferenceTests
         var keyMask = tensor(new long[] { 1, 1, 1, 1, 1, 0 }).reshape(2, Positions);
 
         var before = head.Reward(rte, feedback, keyMask, omega: 0.3);
+        using var large = 1e4f.ToScalar();
         var changed = feedback.clone();
-        changed[1, 2] = full(PolicyWidth, 1e4f);                      // row 1's padded position
+        changed[1, 2] = full(PolicyWidth, large);                      // row 1's padded position
         var after = head.Reward(rte, changed, keyMask, omega: 0.3);
         var real = feedback.clone();
-        real[1, 1] = full(PolicyWidth, 1e4f);                         // a real position of the same row
+        real[1, 1] = full(PolicyWidth, large);                         // a real position of the same row
         var afterReal = head.Reward(rte, real, keyMask, omega: 0.3);
 
         Tensors.BitEqual(after, before).Should().BeTrue();

@@ -3,6 +3,7 @@ using R2M.MLNet.Modeling;
 using R2M.MLNet.Native;
 using R2M.Tests.Infrastructure;
 using Xunit;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace R2M.Tests.Runtime;
@@ -41,7 +42,7 @@ public class RopeTableTests
         var ids = randint(0, 50, [2, 300], dtype: ScalarType.Int64);
         var mask = ones_like(ids);
         mask[1, ..5] = zeros(5, ScalarType.Int64);                                       // a left-padded row
-        var positions = (mask.cumsum(1) - 1).clamp_min(0);
+        var positions = mask.cumsum(1).sub(TorchScalars.One).clamp_min(TorchScalars.Zero);
         var viaTable = model.ForwardHidden(ids, mask);
         var direct = model.ForwardHidden(ids, mask, positions);
         Tensors.BitEqual(viaTable, direct).Should().BeTrue();

@@ -1,5 +1,6 @@
 using R2M.MLNet.Generation;
 using R2M.MLNet.Native;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace R2M.Tests.Runtime;
@@ -23,6 +24,6 @@ public class SamplerZeroUniformTests
 
         var (next, _) = TextGenerator.Sample(logits, new GenerationOptions { EosId = 0, PadId = 0, TopK = 1 }, generator);
 
-        next.eq(0).sum().item<long>().Should().Be(0, "id 0 is outside the top-1 and has probability 0 after filtering");
+        next.eq(TorchScalars.Zero).sum().item<long>().Should().Be(0, "id 0 is outside the top-1 and has probability 0 after filtering");
     }
 }

@@ -113,10 +113,10 @@ public class MasterWeightOptimizerTests
         for (int t = 0; t < 3; t++)
         {
             wrapped.ZeroGrad();
-            a.forward(x).pow(2).sum().backward();
+            a.forward(x).pow(TorchScalars.Two).sum().backward();
             wrapped.Step(maxGradNorm: 0.5);
             plain.zero_grad();
-            b.forward(x).pow(2).sum().backward();
+            b.forward(x).pow(TorchScalars.Two).sum().backward();
             nn.utils.clip_grad_norm_(b.parameters(), 0.5);
             plain.step();
         }
@@ -134,7 +134,8 @@ public class MasterWeightOptimizerTests
         using (no_grad())
         {
             layer.weight!.copy_(tensor(new[] { 0.1f, 0.2f }).reshape(1, 2));
-            layer.bias!.fill_(0.3f);
+            using var bias = 0.3f.ToScalar();
+        layer.bias!.fill_(bias);
         }
         layer.bias!.requires_grad = false;
         Tensor master;

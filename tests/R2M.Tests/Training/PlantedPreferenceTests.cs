@@ -3,6 +3,7 @@ using R2M.MLNet.Data;
 using R2M.MLNet.Modeling;
 using R2M.MLNet.Native;
 using R2M.MLNet.Tokenization;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace R2M.Tests.Training;
@@ -91,7 +92,7 @@ public class PlantedPreferenceTests
         {
             manual_seed(6);
             using var model = new SequenceScoreModel(CausalLMConfig.Llama(tok.VocabSize, 16, 1, 2, 2, 32, 128));
-            using (no_grad()) model.Head.weight!.add_(0.5); // start off-centre
+            using (no_grad()) model.Head.weight!.add_(TorchScalars.Half); // start off-centre
             RewardModelTrainer.Train(model, tok, pairs, [], new RewardModelOptions
             {
                 Epochs = 3, BatchSize = 8, LearningRate = 3e-3, MaxLength = 48, CenterRewardsCoefficient = coefficient, EarlyStoppingPatience = 0,
