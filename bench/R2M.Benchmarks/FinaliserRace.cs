@@ -10,9 +10,9 @@ using static TorchSharp.torch;
 namespace R2M.Benchmarks;
 
 /// <summary>
-/// Hidden subcommand "finaliser-race", run by the tests in a child process: while a second thread forces a
-/// collection after every small allocation (so finalisers run at any moment), the main thread runs for
-/// <c>--seconds</c> either the library's own per-token and per-loss code (sampling with temperature, top-k and
+/// Hidden subcommand "finaliser-race", run by the tests in a child process: while a second thread forces
+/// collections (so finalisers run at any moment), the main thread runs for
+/// <c>--seconds</c> (a collection every <c>--period-us</c>) either the library's own per-token and per-loss code (sampling with temperature, top-k and
 /// top-p over a KV cache, the Bradley–Terry, GREBT and clipped policy losses), or, with <c>--control 1</c>, a
 /// <c>masked_fill</c> whose fill value is a temporary Scalar: the positive control, which shows the hammer can
 /// free a temporary while libtorch reads it (an exception or a wrong sum ends it, usually within a second).
@@ -26,12 +26,18 @@ internal static class FinaliserRace
         bool control = args.Int("control", 0) != 0;
         set_num_threads(1);
         using var stop = new CancellationTokenSource();
+        // A collection every --period-us microseconds (default 200): often enough to land inside libtorch calls,
+        // not so often that suspending the main thread for each one starves it.
+        double period = args.Int("period-us", 200) / 1e6;
         var hammer = new Thread(() =>
         {
+            var tick = Stopwatch.StartNew();
             while (!stop.IsCancellationRequested)
             {
                 GC.KeepAlive(new byte[1 << 12]);
                 GC.Collect(0, GCCollectionMode.Forced, blocking: false);
+                tick.Restart();
+                while (tick.Elapsed.TotalSeconds < period) Thread.Yield();
             }
         }) { IsBackground = true, Name = "gc hammer" };
         hammer.Start();

@@ -49,24 +49,29 @@ public class ImplicitScalarAnalyzerTests
     }
 
     [Fact]
-    public async Task A_Tensor_operator_with_a_number_operand_is_refused()
+    public async Task Tensor_operators_that_convert_inside_are_refused_including_tensor_plus_tensor()
     {
         var found = await Analyze("""
                     var a = x * 0.5;
                     var b = 1 - a;
-                    return b / 3L;
+                    var c = b + y;
+                    return c / 3L;
             """);
-        found.Select(f => f.Line).Should().Equal(1, 2, 3);
-        found[0].Message.Should().Contain("a Tensor operator with a number operand");
+        found.Select(f => f.Line).Should().Equal(1, 2, 3, 4);
+        found[0].Message.Should().Contain("TorchSharp's operator converts a number inside");
     }
 
     [Fact]
-    public async Task Softplus_is_refused_because_TorchSharp_converts_its_numbers_inside()
+    public async Task Overloads_that_convert_inside_are_refused_and_their_held_forms_pass()
     {
         var found = await Analyze("""
-                    return nn.functional.softplus(x);
+                    var a = x.add(y);
+                    var b = arange(held, held);
+                    var c = a.add(y, held).add(b, held);
+                    return nn.functional.softplus(c);
             """);
-        found.Should().ContainSingle().Which.Message.Should().Contain("'softplus'");
+        found.Select(f => f.Line).Should().Equal(1, 2, 4);
+        found[^1].Message.Should().Contain("'softplus'");
     }
 
     [Fact]
@@ -75,7 +80,7 @@ public class ImplicitScalarAnalyzerTests
         var found = await Analyze("""
                     using var half = 0.5.ToScalar();
                     var a = (x * y - x).mul(half).clamp_min(held);
-                    return nn.functional.logsigmoid(a).neg().add(held);
+                    return nn.functional.logsigmoid(a).neg().add(held, held).sub(arange(held, held, held));
             """);
         found.Should().BeEmpty();
     }

@@ -14,6 +14,8 @@ public class SampleUserErrorTests
         { "--model {dir}/missing", "is not a folder" },
         { "study --policy-lr 0", "--policy-lr must be a positive number, got '0'." },
         { "study --aligner-anchor -1", "--aligner-anchor must be a number ≥ 0, got '-1'." },
+        { "--kl -0.1", "--kl must be a number ≥ 0, got '-0.1'." },
+        { "study --kl 0.1", "--kl sets the main job's KL penalty; the study runs every variant without one." },
     };
 
     [Theory]

@@ -92,7 +92,7 @@ public class PlantedPreferenceTests
         {
             manual_seed(6);
             using var model = new SequenceScoreModel(CausalLMConfig.Llama(tok.VocabSize, 16, 1, 2, 2, 32, 128));
-            using (no_grad()) model.Head.weight!.add_(TorchScalars.Half); // start off-centre
+            using (no_grad()) model.Head.weight!.add_(TorchScalars.Half, TorchScalars.One); // start off-centre
             RewardModelTrainer.Train(model, tok, pairs, [], new RewardModelOptions
             {
                 Epochs = 3, BatchSize = 8, LearningRate = 3e-3, MaxLength = 48, CenterRewardsCoefficient = coefficient, EarlyStoppingPatience = 0,
