@@ -61,7 +61,7 @@ internal static class GenerationBenchmark
         int trainLength = prompt + newTokens;
         var trainIds = randint(0, vocab, [batch, trainLength], dtype: ScalarType.Int64, device: device);
         model.train();
-        var optimizer = optim.AdamW(model.parameters(), lr: 1e-4);
+        var optimizer = new HeldScalarOptimizers.AdamW(model.parameters(), lr: 1e-4);
         void Step()
         {
             using var scope = NewDisposeScope();

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using R2M.MLNet.Generation;
 using R2M.MLNet.Modeling;
+using R2M.MLNet.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -87,7 +88,7 @@ internal static class RooflineBenchmark
         {
             model.train();
             var ids = randint(0, shape.Vocab, [batch, trainLength], dtype: ScalarType.Int64);
-            using var optimizer = optim.AdamW(model.parameters(), lr: 1e-5);
+            using var optimizer = new HeldScalarOptimizers.AdamW(model.parameters(), lr: 1e-5);
             void Step()
             {
                 using var scope = NewDisposeScope();

@@ -24,6 +24,8 @@ internal static class MainJob
         var settings = args.Quick ? RunSettings.Quick : RunSettings.Full;
         if (args.PolicyLearningRate is double policyLr) settings = settings with { RlLearningRate = policyLr };
         if (args.KlCoefficient is double kl) settings = settings with { KlCoefficient = kl };
+        if (args.PromptsPerStep is int prompts) settings = settings with { PromptsPerStep = prompts };
+        if (args.SamplesPerPrompt is int samples) settings = settings with { SamplesPerPrompt = samples };
         int steps = args.Steps ?? settings.RlSteps;
         Directory.CreateDirectory(args.Out);
         var ml = new MLContext(seed: args.Seed);

@@ -60,8 +60,8 @@ internal sealed record SampleArgs
           --kl <c>               the main job's KL penalty coefficient (default {RunSettings.Full.KlCoefficient}; the study runs without)
           --aligner-anchor <c>   study: the aligner's L2 anchor of φ to φ₀ (default {StudySettings.Full.AnchorCoefficient})
           --aligner-replay <n>   study: earlier steps' rollouts the aligner also trains on (default {StudySettings.Full.ReplaySteps})
-          --prompts-per-step <n> study: prompts per RL step (default {StudySettings.Full.PromptsPerStep})
-          --samples-per-prompt <n> study: samples per prompt, the group size (default {StudySettings.Full.SamplesPerPrompt})
+          --prompts-per-step <n> prompts per RL step (default {RunSettings.Full.PromptsPerStep}; study: {StudySettings.Full.PromptsPerStep})
+          --samples-per-prompt <n> samples per prompt, the group size (default {RunSettings.Full.SamplesPerPrompt}; study: {StudySettings.Full.SamplesPerPrompt})
           --quick                a short run (main job: about a minute on 2 cores; study: a smoke run of every variant)
           --help                 this text
         """;

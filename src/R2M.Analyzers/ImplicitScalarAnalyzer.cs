@@ -112,6 +112,17 @@ public sealed class ImplicitScalarAnalyzer : DiagnosticAnalyzer
         "torch.normal(Tensor,Tensor,Generator)",
         "torch.square(Tensor)");
 
+    /// <summary>
+    /// TorchSharp 0.107 optimizer classes whose <c>step</c> makes temporary Scalars (its hyperparameters, bias
+    /// corrections and step size) on every call: all of them but LBFGS. Creating one, by <c>torch.optim</c>'s factory or
+    /// <c>new</c>, is refused; R2M.MLNet's <c>HeldScalarOptimizers.AdamW</c> is AdamW (the one optimizer this repository
+    /// trains with) with the same arithmetic and held Scalars. Checked against
+    /// TorchSharp.dll by the same scan as <see cref="ConvertingMembers"/>.
+    /// </summary>
+    public static readonly ImmutableHashSet<string> ConvertingOptimizers = ImmutableHashSet.Create(
+        "Modules.ASGD", "Modules.Adadelta", "Modules.Adagrad", "Modules.Adam", "Modules.AdamW", "Modules.Adamax",
+        "Modules.NAdam", "Modules.RAdam", "Modules.RMSProp", "Modules.Rprop", "Modules.SGD");
+
     private static readonly DiagnosticDescriptor Rule = new(
         Id,
         "Temporary TorchSharp.Scalar",
@@ -131,6 +142,7 @@ public sealed class ImplicitScalarAnalyzer : DiagnosticAnalyzer
         context.RegisterOperationAction(AnalyzeConversion, OperationKind.Conversion);
         context.RegisterOperationAction(AnalyzeOperator, OperationKind.Binary, OperationKind.CompoundAssignment, OperationKind.Unary);
         context.RegisterOperationAction(AnalyzeInvocation, OperationKind.Invocation);
+        context.RegisterOperationAction(AnalyzeCreation, OperationKind.ObjectCreation);
     }
 
     private static void AnalyzeConversion(OperationAnalysisContext context)
@@ -160,6 +172,15 @@ public sealed class ImplicitScalarAnalyzer : DiagnosticAnalyzer
         var method = invocation.TargetMethod.ReducedFrom ?? invocation.TargetMethod;
         if (ConvertingMembers.Contains(Key(method)))
             Report(context, invocation.Syntax, $"'{method.Name}' (this TorchSharp overload converts a number inside)");
+        else if (Key(method.ContainingType) is not null && method.ReturnType is INamedTypeSymbol built && ConvertingOptimizers.Contains(Key(built) ?? ""))
+            Report(context, invocation.Syntax, $"'{method.Name}' (the optimizer it builds converts numbers in every step; use HeldScalarOptimizers.AdamW, or hold that optimizer's numbers likewise)");
+    }
+
+    private static void AnalyzeCreation(OperationAnalysisContext context)
+    {
+        var creation = (IObjectCreationOperation)context.Operation;
+        if (creation.Type is INamedTypeSymbol type && ConvertingOptimizers.Contains(Key(type) ?? ""))
+            Report(context, creation.Syntax, $"'new {type.Name}' (its step converts numbers on every call; use HeldScalarOptimizers.AdamW, or hold that optimizer's numbers likewise)");
     }
 
     private static void Report(OperationAnalysisContext context, SyntaxNode node, string what) =>

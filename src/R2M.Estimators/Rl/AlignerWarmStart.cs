@@ -3,6 +3,7 @@ using R2M.MLNet.Data;
 using R2M.MLNet.Modeling;
 using R2M.MLNet.Rewards;
 using R2M.MLNet.Tokenization;
+using R2M.MLNet.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -38,7 +39,7 @@ public static class AlignerWarmStart
         rewardModel.eval();
         var frozen = policy.parameters().Concat(rewardModel.parameters()).Select(p => (p, p.requires_grad)).ToList();
         foreach (var (p, _) in frozen) p.requires_grad = false;
-        using var optimizer = optim.AdamW(aligner.parameters(), lr: options.LearningRate, weight_decay: 0);
+        using var optimizer = new HeldScalarOptimizers.AdamW(aligner.parameters(), lr: options.LearningRate);
         var random = new Random(RlSeeds.WarmStart(options.Seed));
         double omega = options.Omega;
         var losses = new List<double>();

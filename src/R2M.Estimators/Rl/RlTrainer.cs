@@ -60,7 +60,7 @@ public sealed class RlTrainer : IDisposable
         if (variant.OrdersByGold && options.GoldJudge is null)
             throw new ArgumentException($"AlignerMode.{feedback.Mode} orders GREBT's pairs by gold: set PolicyOptimizationOptions.GoldJudge.", nameof(options));
         var trainable = variant.Head.Trainable;
-        if (trainable.Count > 0) AlignerOptimizer = optim.AdamW(trainable, lr: feedback.LearningRate, weight_decay: 0);
+        if (trainable.Count > 0) AlignerOptimizer = new HeldScalarOptimizers.AdamW(trainable, lr: feedback.LearningRate);
 
         var codec = new SequenceCodec(tokenizer);
         Reward = new RewardFunction(rewardModel, rewardTokenizer ?? tokenizer, policy, tokenizer, variant.Head);

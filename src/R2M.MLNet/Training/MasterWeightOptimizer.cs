@@ -68,7 +68,7 @@ public sealed class MasterWeightOptimizer : IDisposable
 
     /// <summary>AdamW (decoupled weight decay) over the masters.</summary>
     public static MasterWeightOptimizer AdamW(IReadOnlyList<nn.Module> modules, MixedPrecision precision, double learningRate, double weightDecay) =>
-        new(modules, precision, ps => optim.AdamW(ps, lr: learningRate, weight_decay: weightDecay));
+        new(modules, precision, ps => new HeldScalarOptimizers.AdamW(ps, lr: learningRate, weightDecay: weightDecay));
 
     /// <summary>The precision the modules compute in.</summary>
     public MixedPrecision Precision { get; }

@@ -75,6 +75,19 @@ public class ImplicitScalarAnalyzerTests
     }
 
     [Fact]
+    public async Task Creating_an_optimizer_whose_step_converts_numbers_is_refused()
+    {
+        var found = await Analyze("""
+                    using var a = optim.AdamW([new TorchSharp.Modules.Parameter(x)], lr: 0.01);
+                    using var b = new TorchSharp.Modules.SGD([new TorchSharp.Modules.Parameter(y)], 0.1);
+                    return x;
+            """);
+        found.Select(f => f.Line).Should().Equal(1, 2);
+        found[0].Message.Should().Contain("'AdamW'").And.Contain("HeldScalarOptimizers.AdamW");
+        found[1].Message.Should().Contain("'new SGD'");
+    }
+
+    [Fact]
     public async Task Held_Scalars_and_tensor_arithmetic_pass()
     {
         var found = await Analyze("""

@@ -24,6 +24,14 @@ public class ScalarTemporaryScanTests
     }
 
     [Fact]
+    public void The_rules_optimizer_list_is_every_TorchSharp_optimizer_whose_step_makes_temporaries()
+    {
+        ScanMakers(typeof(torch).Assembly).Where(k => k.StartsWith("Modules.", StringComparison.Ordinal) && k.Contains(".step(", StringComparison.Ordinal))
+            .Select(k => k[..k.IndexOf(".step(", StringComparison.Ordinal)]).ToHashSet()
+            .Should().BeEquivalentTo(ImplicitScalarAnalyzer.ConvertingOptimizers);
+    }
+
+    [Fact]
     public void Softplus_uses_TorchSharps_Scalar_overload_and_matches_the_public_one()
     {
         TorchRuntime.EnsureLoaded();
