@@ -13,7 +13,7 @@ namespace R2M.Benchmarks;
 /// Hidden subcommand "finaliser-race", run by the tests in a child process: while a second thread forces
 /// collections (so finalisers run at any moment), the main thread runs for
 /// <c>--seconds</c> (a collection every <c>--period-us</c>) either the library's own per-token and per-loss code (sampling with temperature, top-k and
-/// top-p over a KV cache, the Bradley–Terry, GREBT and clipped policy losses), or, with <c>--control 1</c>, a
+/// top-p over a KV cache, the Bradley–Terry, GREBT and clipped policy losses, AdamW steps), or, with <c>--control 1</c>, a
 /// <c>masked_fill</c> whose fill value is a temporary Scalar: the positive control, which shows the hammer can
 /// free a temporary while libtorch reads it (an exception or a wrong sum ends it, usually within a second).
 /// Prints one JSON line: mode, calls, seconds, and the first failure (null when none).
@@ -97,6 +97,7 @@ internal static class FinaliserRace
         var options = new GenerationOptions { MaxNewTokens = 8, EosId = -1, PadId = 0, Temperature = 0.7, TopK = 20, TopP = 0.9, Seed = 1 };
         var rewards = randn(8);
         var logProbs = randn(8, 8);
+        var start = randn(16, 16);
         var expected = Once();
         return () =>
         {
@@ -112,7 +113,22 @@ internal static class FinaliserRace
             float bt = BradleyTerry.Loss(rewards[..4], rewards[4..]).item<float>();
             float grebt = GroupRewardLoss.Compute(rewards, groupSize: 4, alpha: 0.3, epsilon: 1e-4).Loss.item<float>();
             float policy = PolicyLoss.ClippedSurrogate(logProbs, logProbs.flip(1), Advantages.Rloo(rewards, 4).unsqueeze(1), ones_like(logProbs), 0.2).Loss.item<float>();
-            return [tokens, bt, grebt, policy];
+            float adamw = AdamWSteps();
+            return [tokens, bt, grebt, policy, adamw];
+        }
+
+        // Three AdamW steps (with weight decay) from the same start: the optimizer training uses.
+        float AdamWSteps()
+        {
+            var weights = new TorchSharp.Modules.Parameter(start.clone());
+            using var optimizer = new R2M.MLNet.Training.HeldScalarOptimizers.AdamW([weights], lr: 0.01, weightDecay: 0.1);
+            for (int i = 0; i < 3; i++)
+            {
+                optimizer.zero_grad();
+                weights.mul(weights).sum().backward();
+                optimizer.step();
+            }
+            return weights.detach().sum().item<float>();
         }
     }
 }

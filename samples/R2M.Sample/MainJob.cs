@@ -96,9 +96,9 @@ internal static class MainJob
 
         // 4. RL from the same SFT policy and reward model: vanilla, then with R2M's aligner (one ML.NET pipeline).
         var rmView = rewardStage.Transform(preferences);
-        var vanilla = Reinforce(r2m, rmView, null, args, settings, steps, judge, Path.Combine(args.Out, "steps-vanilla.jsonl"), "vanilla");
+        var vanilla = Reinforce(r2m, rmView, null, args, settings, steps, judge, evalPrompts, Path.Combine(args.Out, "steps-vanilla.jsonl"), "vanilla");
         string stepLog = Path.Combine(args.Out, "steps.jsonl");
-        var r2mChain = Reinforce(r2m, rmView, new PolicyFeedbackOptions { Seed = args.Seed }, args, settings, steps, judge, stepLog, "R2M");
+        var r2mChain = Reinforce(r2m, rmView, new PolicyFeedbackOptions { Seed = args.Seed }, args, settings, steps, judge, evalPrompts, stepLog, "R2M");
         var policyStage = r2mChain.Stage;
         var vanillaStage = vanilla.Stage;
         var after = Evaluate(policyStage.Artifacts, evalPrompts, judge, settings.MaxNewTokens);
@@ -170,7 +170,7 @@ internal static class MainJob
     /// <paramref name="feedback"/> is given, vanilla otherwise. Both start from the same SFT policy and reward model.
     /// </summary>
     private static (ITransformer Chain, R2MPolicyTransformer Stage) Reinforce(R2MCatalog r2m, IDataView rewardModelView, PolicyFeedbackOptions? feedback, SampleArgs args, RunSettings settings,
-        int steps, GoldJudge? judge, string stepLog, string label)
+        int steps, GoldJudge? judge, IReadOnlyList<string> evalPrompts, string stepLog, string label)
     {
         File.Delete(stepLog);
         var bar = new ProgressBar($"{args.Algorithm} {label}", steps);
@@ -178,7 +178,7 @@ internal static class MainJob
         {
             Algorithm = args.Algorithm, Steps = steps, PromptsPerStep = settings.PromptsPerStep, SamplesPerPrompt = settings.SamplesPerPrompt,
             MaxNewTokens = settings.MaxNewTokens, LearningRate = settings.RlLearningRate, KlCoefficient = settings.KlCoefficient, Seed = args.Seed,
-            GoldJudge = judge, MetricsLogPath = stepLog,
+            GoldJudge = judge, MetricsLogPath = stepLog, EvaluationPrompts = evalPrompts,
             Progress = new Inline<RlStepMetrics>(m => bar.Report(m.Step + 1,
                 $"proxy {m["objective/scores"]:F3} kl {m["objective/kl"]:F2}{(judge is null ? "" : $" gold {m["gold/score"]:F3}")}")),
         });

@@ -12,32 +12,13 @@ namespace R2M.Estimators.EmbeddedTask;
 public static class EmbeddedEvaluation
 {
     /// <summary>
-    /// Generates one response per prompt (batches of <paramref name="batchSize"/>, prompts encoded by
-    /// <see cref="SequenceCodec"/> as RL and serving encode them) and returns the responses with the mean gold
-    /// score. Temperature 0 is greedy.
+    /// One response per prompt (<see cref="PolicyEvaluation.Generate"/>: encoded as RL and serving encode them) and
+    /// their mean gold score. Temperature 0 is greedy.
     /// </summary>
     public static (IReadOnlyList<string> Responses, double MeanGold) Generate(CausalLM policy, ITextTokenizer tokenizer,
         IReadOnlyList<string> prompts, int maxNewTokens = 32, double temperature = 0, long seed = 1, int batchSize = 64)
     {
-        ArgumentNullException.ThrowIfNull(policy);
-        ArgumentNullException.ThrowIfNull(tokenizer);
-        if (prompts.Count == 0) throw new ArgumentException("At least one prompt is needed.", nameof(prompts));
-        Device device = policy.Body.TokenEmbeddingWeight.device;
-        policy.eval();
-        var codec = new SequenceCodec(tokenizer);
-        int maxPrompt = codec.PromptBudget(policy.Config.MaxPositions, maxNewTokens);
-        var responses = new List<string>(prompts.Count);
-        for (int start = 0; start < prompts.Count; start += batchSize)
-        {
-            using var scope = NewDisposeScope();
-            var chunk = prompts.Skip(start).Take(batchSize).ToList();
-            var (ids, mask) = codec.EncodePrompts(chunk, maxPrompt, device);
-            using var result = TextGenerator.Generate(policy, ids, mask, new GenerationOptions
-            {
-                MaxNewTokens = maxNewTokens, Temperature = temperature, EosId = tokenizer.EosId, PadId = tokenizer.PadId, Seed = seed + start,
-            });
-            responses.AddRange(codec.DecodeRows(result.ResponseTokens));
-        }
+        var responses = PolicyEvaluation.Generate(policy, tokenizer, prompts, maxNewTokens, temperature, seed, batchSize);
         double gold = Enumerable.Range(0, prompts.Count).Average(i => EmbeddedJudge.Score(prompts[i], responses[i]));
         return (responses, gold);
     }

@@ -75,6 +75,16 @@ public sealed record PolicyOptimizationOptions
     /// <summary>A ground-truth judge, logged as gold/score (null = none).</summary>
     [System.Text.Json.Serialization.JsonIgnore]
     public GoldJudge? GoldJudge { get; init; }
+    /// <summary>
+    /// Prompts the policy answers greedily every <see cref="EvaluationInterval"/> steps and after the last step (null =
+    /// none): their mean response length is logged as eval/mean_length and, with <see cref="GoldJudge"/>, their mean
+    /// gold score as eval/gold_greedy. Held-out prompts show what the policy does with what it learnt, not on the
+    /// prompts it trains on.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public IReadOnlyList<string>? EvaluationPrompts { get; init; }
+    /// <summary>Steps between evaluations on <see cref="EvaluationPrompts"/> (default 5).</summary>
+    public int EvaluationInterval { get; init; } = 5;
     /// <summary>Stops training between two RL steps; Fit then throws <see cref="OperationCanceledException"/>.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
     public CancellationToken CancellationToken { get; init; }
@@ -108,6 +118,8 @@ public sealed record PolicyOptimizationOptions
         OptionCheck.NonNegative(c + nameof(KlCoefficient), KlCoefficient);
         if (KlTarget is double target) OptionCheck.Positive(c + nameof(KlTarget), target);
         OptionCheck.Positive(c + nameof(KlHorizon), KlHorizon);
+        OptionCheck.AtLeast(c + nameof(EvaluationInterval), EvaluationInterval, 1);
+        if (EvaluationPrompts is { Count: 0 }) throw new ArgumentOutOfRangeException(c + nameof(EvaluationPrompts), "PolicyOptimizationOptions.EvaluationPrompts is empty: give at least one prompt, or null for no evaluation.");
         OptionCheck.Positive(c + nameof(MaxGradNorm), MaxGradNorm);
         OptionCheck.Defined(c + nameof(RewardNormalization), RewardNormalization);
         OptionCheck.Defined(c + nameof(MixedPrecision), MixedPrecision);

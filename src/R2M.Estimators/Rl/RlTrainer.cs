@@ -26,6 +26,7 @@ public sealed class RlTrainer : IDisposable
     private readonly PolicyUpdater policyUpdater;
     private readonly AlignerUpdater alignerUpdater;
     private readonly LastStepRecorder last = new();
+    private readonly ITextTokenizer tokenizer;
 
     /// <summary>
     /// Creates a trainer at step 0. The reference and reward model are frozen here. <paramref name="aligner"/> is
@@ -39,6 +40,7 @@ public sealed class RlTrainer : IDisposable
         options.Validate();
         feedback.Validate();
         (Policy, Reference, RewardModel, Options, Feedback) = (policy, reference, rewardModel, options, feedback);
+        this.tokenizer = tokenizer;
         schedule = new PromptSchedule(prompts, options.PromptsPerStep, options.Seed);
         Kl = new KlController(options.KlCoefficient, options.KlTarget, options.KlHorizon);
         foreach (var p in reference.parameters()) p.requires_grad = false;
@@ -143,9 +145,20 @@ public sealed class RlTrainer : IDisposable
         if (!variant.TrainsBeforePolicy) UpdateAligner(rollout, values);
         last.Remember(Step, rollout);
         values["time/step_s"] = total.Elapsed.TotalSeconds;
+        if (Options.EvaluationPrompts is { } evaluation && ((Step + 1) % Options.EvaluationInterval == 0 || Step + 1 == Options.Steps)) Evaluate(evaluation, values);
         var metrics = new RlStepMetrics(Step, values);
         Step++;
         return metrics;
+    }
+
+    /// <summary>Greedy answers to the evaluation prompts: eval/mean_length (tokens) and, with a judge, eval/gold_greedy.</summary>
+    private void Evaluate(IReadOnlyList<string> prompts, Dictionary<string, double> values)
+    {
+        var clock = Stopwatch.StartNew();
+        var responses = PolicyEvaluation.Generate(Policy, tokenizer, prompts, Options.MaxNewTokens);
+        values["eval/mean_length"] = responses.Average(r => tokenizer.Encode(r).Count);
+        if (Options.GoldJudge is { } judge) values["eval/gold_greedy"] = prompts.Select((p, i) => judge(p, responses[i])).Average();
+        values["time/evaluation_s"] = clock.Elapsed.TotalSeconds;
     }
 
     /// <summary>Samples this step's rollouts and scores them (no gradients).</summary>

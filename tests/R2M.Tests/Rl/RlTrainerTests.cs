@@ -67,6 +67,29 @@ public class RlTrainerTests
     }
 
     [Fact]
+    public void Evaluation_prompts_are_answered_greedily_every_interval_and_after_the_last_step()
+    {
+        string[] held = ["later:", "other:", "again:"];
+        using var trainer = PlantedRlFixture.Trainer(PlantedRlFixture.Options(RlAlgorithm.Rloo, steps: 5) with { EvaluationPrompts = held, EvaluationInterval = 2 },
+            new PolicyFeedbackOptions { Mode = AlignerMode.Vanilla });
+
+        var metrics = trainer.Train();
+
+        metrics.Select(m => m.Values.ContainsKey("eval/gold_greedy")).Should().Equal(false, true, false, true, true);
+        // The last value is the final policy's: recompute it independently, answer by answer.
+        var answers = PolicyEvaluation.Generate(trainer.Policy, PlantedRlFixture.Tokenizer, held, maxNewTokens: 10);
+        metrics[^1]["eval/gold_greedy"].Should().Be(held.Select((p, i) => PlantedRlFixture.Gold(p, answers[i])).Average());
+        metrics[^1]["eval/mean_length"].Should().Be(answers.Average(a => PlantedRlFixture.Tokenizer.Encode(a).Count));
+    }
+
+    [Fact]
+    public void An_empty_evaluation_prompt_list_is_refused_by_name()
+    {
+        var options = PlantedRlFixture.Options(RlAlgorithm.Rloo) with { EvaluationPrompts = [] };
+        options.Invoking(o => o.Validate()).Should().Throw<ArgumentOutOfRangeException>().WithMessage("*EvaluationPrompts*");
+    }
+
+    [Fact]
     public void A_nan_reward_stops_the_run_naming_the_step_and_the_quantity_and_nothing_is_written()
     {
         using var dir = new TempDir();
