@@ -27,6 +27,7 @@ internal sealed record SampleArgs
     public double? KlCoefficient { get; init; }
     public int? PromptsPerStep { get; init; }
     public int? SamplesPerPrompt { get; init; }
+    public bool NoLengthBias { get; init; }
 
     /// <summary>The --help text; every default in it is read from the settings that run.</summary>
     public static string Usage => $"""
@@ -62,6 +63,8 @@ internal sealed record SampleArgs
           --aligner-replay <n>   study: earlier steps' rollouts the aligner also trains on (default {StudySettings.Full.ReplaySteps})
           --prompts-per-step <n> prompts per RL step (default {RunSettings.Full.PromptsPerStep}; study: {StudySettings.Full.PromptsPerStep})
           --samples-per-prompt <n> samples per prompt, the group size (default {RunSettings.Full.SamplesPerPrompt}; study: {StudySettings.Full.SamplesPerPrompt})
+          --labels <length-biased|noise-only>  the main job's preference labels: flipped at random and favouring the
+                                 longer answer within a small gold gap (default), or flipped at random only
           --quick                a short run (main job: about a minute on 2 cores; study: a smoke run of every variant)
           --help                 this text
         """;
@@ -97,6 +100,7 @@ internal sealed record SampleArgs
                 "--aligner-replay" => result with { AlignerReplay = int.TryParse(Value(), NumberStyles.Integer, CultureInfo.InvariantCulture, out int replay) && replay is >= 0 and <= 64 ? replay : throw new ArgumentException($"--aligner-replay must be an integer from 0 to 64, got '{args[i]}'.") },
                 "--prompts-per-step" => result with { PromptsPerStep = PositiveInt(arg, Value()) },
                 "--samples-per-prompt" => result with { SamplesPerPrompt = PositiveInt(arg, Value()) },
+                "--labels" => result with { NoLengthBias = Value() switch { "length-biased" => false, "noise-only" => true, var v => throw new ArgumentException($"--labels must be length-biased or noise-only, got '{v}'.") } },
                 "--quick" => result with { Quick = true },
                 _ => throw new ArgumentException($"Unknown argument '{arg}'. Run with --help for the options."),
             };
