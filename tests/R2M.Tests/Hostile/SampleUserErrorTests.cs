@@ -16,6 +16,8 @@ public class SampleUserErrorTests
         { "study --aligner-anchor -1", "--aligner-anchor must be a number ≥ 0, got '-1'." },
         { "--kl -0.1", "--kl must be a number ≥ 0, got '-0.1'." },
         { "study --kl 0.1", "--kl sets the main job's KL penalty; the study runs every variant without one." },
+        { "--labels biased", "--labels must be length-biased or noise-only, got 'biased'." },
+        { "study --labels noise-only", "--labels sets the main job's labels; the study runs both label arms." },
     };
 
     [Theory]
