@@ -67,6 +67,10 @@ internal static class MainJob
         }).Fit(sftData);
         var tokenizer = sft.Artifacts.Tokenizer;
         var before = Evaluate(sft.Artifacts, evalPrompts, judge, settings.MaxNewTokens);
+        // The prompts RL trains on, greedy too: with the evaluation prompts, tells learning from carrying it to unseen combinations.
+        IReadOnlyList<string> rlPrompts = task is null ? [] : task.TrainPrompts.Select(chat.Apply).ToList();
+        double RlPromptGold(R2MArtifacts a) => task is null ? double.NaN : Evaluate(a, rlPrompts, judge, settings.MaxNewTokens).Gold;
+        double beforeRlPrompts = RlPromptGold(sft.Artifacts);
         if (task is not null)
         {
             // Preference data as it is collected: the SFT policy's own samples, labelled by the task's labeller.
@@ -87,7 +91,6 @@ internal static class MainJob
         double onPolicyAccuracy = double.NaN, generatedPairAccuracy = double.NaN;
         if (task is not null)
         {
-            var rlPrompts = task.TrainPrompts.Select(chat.Apply).ToList();
             var onPolicy = EmbeddedEvaluation.SampleGoldPairs(sft.Artifacts.Policy!, tokenizer, rlPrompts, judge!, rounds: 4, settings.MaxNewTokens, 0.7, args.Seed + 50_000L);
             onPolicyAccuracy = RewardModelTrainer.Evaluate(rewardModel, tokenizer, onPolicy, settings.MaxLength).Accuracy;
             generatedPairAccuracy = RewardModelTrainer.Evaluate(rewardModel, tokenizer, task.GoldValidation.Select(p => p with { Prompt = chat.Apply(p.Prompt) }).ToList(), settings.MaxLength).Accuracy;
@@ -103,6 +106,7 @@ internal static class MainJob
         var vanillaStage = vanilla.Stage;
         var after = Evaluate(policyStage.Artifacts, evalPrompts, judge, settings.MaxNewTokens);
         var afterVanilla = Evaluate(vanillaStage.Artifacts, evalPrompts, judge, settings.MaxNewTokens);
+        double afterRlPrompts = RlPromptGold(policyStage.Artifacts), afterVanillaRlPrompts = RlPromptGold(vanillaStage.Artifacts);
         double r2mAccuracy = FinalPolicyAccuracy(policyStage, task, chat, judge, settings, args.Seed);
         double vanillaAccuracy = FinalPolicyAccuracy(vanillaStage, task, chat, judge, settings, args.Seed);
 
@@ -114,16 +118,17 @@ internal static class MainJob
         var metrics = policyStage.Artifacts.RlMetrics;
         var vanillaMetrics = vanillaStage.Artifacts.RlMetrics;
         StepPlots.Write(args.Out, [("vanilla", vanillaMetrics), ("R2M", metrics)], task is not null);
-        JsonObject Rl(IReadOnlyList<RlStepMetrics> m, Evaluation end, string aligner, double finalAccuracy, double omega) => new()
+        JsonObject Rl(IReadOnlyList<RlStepMetrics> m, Evaluation end, double endRlPrompts, string aligner, double finalAccuracy, double omega) => new()
         {
             ["algorithm"] = args.Algorithm.ToString().ToLowerInvariant(), ["aligner"] = aligner, ["steps"] = steps,
             ["initial_gold"] = Number(before.Gold), ["final_gold"] = Number(end.Gold),
+            ["initial_gold_rl_prompts"] = Number(beforeRlPrompts), ["final_gold_rl_prompts"] = Number(endRlPrompts),
             ["initial_proxy"] = m[0]["objective/scores"], ["final_proxy"] = m[^1]["objective/scores"],
             ["kl"] = m[^1]["objective/kl"], ["final_length"] = m[^1]["completions/mean_length"], ["final_omega"] = omega,
             ["final_policy_gold_accuracy"] = Number(finalAccuracy),
         };
-        var rl = Rl(metrics, after, "r2m", r2mAccuracy, policyStage.Model.Omega);
-        rl["vanilla"] = Rl(vanillaMetrics, afterVanilla, "vanilla", vanillaAccuracy, 1.0);
+        var rl = Rl(metrics, after, afterRlPrompts, "r2m", r2mAccuracy, policyStage.Model.Omega);
+        rl["vanilla"] = Rl(vanillaMetrics, afterVanilla, afterVanillaRlPrompts, "vanilla", vanillaAccuracy, 1.0);
         var summary = new JsonObject
         {
             ["policy"] = new JsonObject { ["sft_val_loss"] = sftReports[^1].ValidationLoss, ["size"] = settings.Policy.ToString(), ["parameters"] = sft.Artifacts.Policy!.parameters().Sum(p => p.numel()) },
@@ -156,6 +161,7 @@ internal static class MainJob
         Console.WriteLine($"| measure | SFT policy | {args.Algorithm} vanilla | {args.Algorithm} + R2M |");
         Console.WriteLine("|---|---|---|---|");
         if (task is not null) Console.WriteLine($"| gold score (eval prompts, greedy) | {before.Gold:F3} | {afterVanilla.Gold:F3} | {after.Gold:F3} |");
+        if (task is not null) Console.WriteLine($"| gold score (RL prompts, greedy) | {beforeRlPrompts:F3} | {afterVanillaRlPrompts:F3} | {afterRlPrompts:F3} |");
         Console.WriteLine($"| proxy reward (training rollouts) | {metrics[0]["objective/scores"]:F3} | {vanillaMetrics[^1]["objective/scores"]:F3} | {metrics[^1]["objective/scores"]:F3} |");
         Console.WriteLine($"| KL to reference | 0 | {vanillaMetrics[^1]["objective/kl"]:F3} | {metrics[^1]["objective/kl"]:F3} |");
         Console.WriteLine($"| mean response length (tokens) | {metrics[0]["completions/mean_length"]:F1} | {vanillaMetrics[^1]["completions/mean_length"]:F1} | {metrics[^1]["completions/mean_length"]:F1} |");
