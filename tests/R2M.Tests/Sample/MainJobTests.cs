@@ -30,7 +30,8 @@ public class MainJobTests
         run.ExitCode.Should().Be(0, run.ToString());
         run.Output.Should().Contain("reloaded").And.Contain("| gold score (eval prompts, greedy) |").And.Contain("| measure | SFT policy | Rloo vanilla | Rloo + R2M |");
         var metrics = JsonNode.Parse(File.ReadAllText(Path.Combine(outDir, "metrics.json")))!;
-        string[] rlKeys = ["algorithm", "aligner", "steps", "initial_gold", "final_gold", "initial_proxy", "final_proxy", "kl", "final_length", "final_policy_gold_accuracy"];
+        string[] rlKeys = ["algorithm", "aligner", "steps", "initial_gold", "final_gold", "initial_proxy", "final_proxy", "kl", "final_length", "final_policy_gold_accuracy",
+            "initial_gold_rl_prompts", "final_gold_rl_prompts"];
         foreach (string key in new[] { "policy.sft_val_loss", "reward_model.val_accuracy", "reward_model.on_policy_gold_accuracy", "reward_model.generated_pair_gold_accuracy",
                      "timing.total_seconds", "device" }.Concat(rlKeys.Select(k => "rl." + k)).Concat(rlKeys.Select(k => "rl.vanilla." + k)))
         {
@@ -48,6 +49,9 @@ public class MainJobTests
             File.Exists(Path.Combine(outDir, file)).Should().BeTrue(file);
         File.ReadAllLines(Path.Combine(outDir, "steps.jsonl")).Should().HaveCount(metrics["rl"]!["steps"]!.GetValue<int>());
         File.ReadAllLines(Path.Combine(outDir, "steps-vanilla.jsonl")).Should().HaveCount(metrics["rl"]!["vanilla"]!["steps"]!.GetValue<int>());
+        // The evaluation logged during training after the last step is the final evaluation: one greedy rule.
+        foreach (var (log, rl) in new[] { ("steps.jsonl", metrics["rl"]!), ("steps-vanilla.jsonl", metrics["rl"]!["vanilla"]!) })
+            JsonNode.Parse(File.ReadAllLines(Path.Combine(outDir, log))[^1])!["eval/gold_greedy"]!.GetValue<double>().Should().Be(rl["final_gold"]!.GetValue<double>(), log);
 
         using var loaded = new MLContext().R2M().LoadModel(Path.Combine(outDir, "model.zip"));
         string prompt = metrics["reload"]!["prompt"]!.GetValue<string>();
