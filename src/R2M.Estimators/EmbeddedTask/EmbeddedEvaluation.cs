@@ -1,10 +1,7 @@
 using R2M.Estimators.Rl;
 using R2M.MLNet.Data;
-using R2M.MLNet.Generation;
 using R2M.MLNet.Modeling;
-using R2M.MLNet.Sequences;
 using R2M.MLNet.Tokenization;
-using static TorchSharp.torch;
 
 namespace R2M.Estimators.EmbeddedTask;
 
