@@ -46,8 +46,8 @@ internal static class GenerationBenchmark
         {
             using var result = TextGenerator.Generate(model, prompts, mask, options with { UseCache = cache, MaxNewTokens = tokens });
         }
-        double cacheSeconds = Measure.MedianSeconds(repeats, () => Generate(true, newTokens));
-        double noCacheSeconds = Measure.MedianSeconds(repeats, () => Generate(false, newTokens), warmup: () => Generate(false, 8));
+        double cacheSeconds = Measure.MedianSeconds(repeats, () => Generate(true, newTokens), device: device);
+        double noCacheSeconds = Measure.MedianSeconds(repeats, () => Generate(false, newTokens), warmup: () => Generate(false, 8), device: device);
         // Profile of the cached step: tensor handles created per token (each one a libtorch call through P/Invoke) and
         // the time a token costs per handle: the step is dispatch-bound when that time is near a bare call's.
         static long Created() => DisposeScopeManager.Statistics.CreatedInScopeCount + DisposeScopeManager.Statistics.CreatedOutsideScopeCount;
@@ -71,7 +71,7 @@ internal static class GenerationBenchmark
             loss.backward();
             optimizer.step();
         }
-        double stepSeconds = Measure.MedianSeconds(repeats, Step);
+        double stepSeconds = Measure.MedianSeconds(repeats, Step, device: device);
         double trainRate = (double)batch * trainLength / stepSeconds;
 
         // bf16 only: the same step with float32 master weights and AdamW state (MixedPrecision.BFloat16), the way
@@ -87,7 +87,7 @@ internal static class GenerationBenchmark
                 var logits = model.Forward(trainIds).Logits.to_type(ScalarType.Float32);   // (B, T, V), loss in float32
                 nn.functional.cross_entropy(logits[.., ..^1].reshape(-1, vocab), trainIds[.., 1..].reshape(-1)).backward();
                 master.Step();
-            });
+            }, device: device);
         }
         double masterTrainRate = (double)batch * trainLength / masterStepSeconds;
 

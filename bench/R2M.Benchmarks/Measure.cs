@@ -1,18 +1,22 @@
 using System.Diagnostics;
+using R2M.MLNet.Native;
+using static TorchSharp.torch;
 
 namespace R2M.Benchmarks;
 
 /// <summary>Timing helpers: median of repeated runs after a warm-up.</summary>
 internal static class Measure
 {
-    public static double MedianSeconds(int repeats, Action run, Action? warmup = null)
+    public static double MedianSeconds(int repeats, Action run, Action? warmup = null, Device? device = null)
     {
         (warmup ?? run)();
+        if (device is not null) DeviceSync.Wait(device);
         var times = new List<double>();
         for (int i = 0; i < repeats; i++)
         {
             var watch = Stopwatch.StartNew();
             run();
+            if (device is not null) DeviceSync.Wait(device); // CUDA: the queued kernels belong to this run
             times.Add(watch.Elapsed.TotalSeconds);
         }
         times.Sort();

@@ -19,8 +19,10 @@ var commands = new Dictionary<string, Func<BenchArgs, int>>(StringComparer.Ordin
     ["soak"] = SoakTest.Run,   // hidden: the reliability soak the tests run in a child process
     ["probe"] = Probe.Run,     // hidden: hostile files loaded under a memory cap by the tests
     ["finaliser-race"] = FinaliserRace.Run, // hidden: the library's hot paths while another thread forces collections
+#if !R2M_WITHOUT_SCALEOUT
     ["scaleout"] = ScaleOutBenchmark.Run,
     ["scaleout-worker"] = ScaleOutWorker.Run,
+#endif
 };
 if (args.Length == 0 || !commands.TryGetValue(args[0], out var command))
 {

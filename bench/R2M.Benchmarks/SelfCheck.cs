@@ -89,8 +89,48 @@ internal static class SelfCheck
             results.Add(($"training step (20 AdamW steps, {(precision == MixedPrecision.None ? "float32" : "bf16 + float32 masters")})",
                 last < first * 0.8 && float32After, $"loss {first:F3} -> {last:F3}{(float32After ? "" : ", weights not float32 after training")}"));
         }
+        // Sampling on the device (SeededDraws): a draw from a known distribution, the same seed twice, another seed.
+        using (var scope = NewDisposeScope())
+        {
+            double[] p = [0.5, 0.25, 0.125, 0.0625, 0.0625];
+            const int n = 1 << 16;
+            var logits = tensor(p.Select(x => (float)Math.Log(x)).ToArray(), device: device).unsqueeze(0).expand(n, -1).contiguous(); // (n, 5)
+            var options = new GenerationOptions { EosId = 0, PadId = 0, Temperature = 1.0 };
+            long[] Draw(ulong seed)
+            {
+                using var draws = new R2M.MLNet.Native.SeededDraws(seed, device);
+                return TextGenerator.Sample(logits, options, draws).Next.cpu().data<long>().ToArray();
+            }
+            long[] a1 = Draw(11), a2 = Draw(11), b1 = Draw(12);
+            var counts = new double[p.Length];
+            foreach (long id in a1) counts[id]++;
+            double chi2 = counts.Select((c, i) => (c - n * p[i]) * (c - n * p[i]) / (n * p[i])).Sum();
+            bool same = a1.SequenceEqual(a2), other = !a1.SequenceEqual(b1);
+            // 4 degrees of freedom: P(chi2 > 18.47) = 0.001.
+            results.Add(("sampling (exponential race) on the device", chi2 < 18.47 && same && other,
+                $"chi-square {chi2:F2} (4 df, < 18.47), same seed {(same ? "same" : "DIFFERENT")} draws, another seed {(other ? "other" : "THE SAME")} draws"));
+        }
         foreach (var (check, pass, detail) in results) Console.WriteLine($"{(pass ? "PASS" : "FAIL")}  {check}: {detail}");
         Console.WriteLine(JsonSerializer.Serialize(new { benchmark = "selfcheck", device = device.ToString(), passed = results.Count(r => r.Pass), failed = results.Count(r => !r.Pass) }));
+        // Last, since a crash here ends the process: a libtorch error on the device (a shape mismatch) must reach .NET
+        // as an exception. TorchSharp's bridge is built against libtorch 2.10; another version's error type could differ.
+        using (var scope = NewDisposeScope())
+        {
+            Console.Out.Flush();
+            string outcome;
+            bool thrown;
+            try
+            {
+                zeros([2, 3], device: device).mm(zeros([2, 3], device: device));
+                (thrown, outcome) = (false, "no exception");
+            }
+            catch (System.Runtime.InteropServices.ExternalException e)
+            {
+                (thrown, outcome) = (true, e.Message.Split('\n')[0]);
+            }
+            Console.WriteLine($"{(thrown ? "PASS" : "FAIL")}  a libtorch error becomes an exception: {outcome}");
+            if (!thrown) return 1;
+        }
         return results.All(r => r.Pass) ? 0 : 1;
     }
 

@@ -9,7 +9,7 @@ rm -rf "$out" && mkdir -p "$out"
 # R2MLibTorch=none: libtorch comes from PyTorch on the GPU machine, so libtorch-cpu is not even restored.
 common=(-c Release -r linux-x64 --self-contained true -p:R2MLibTorch=none -p:PublishTrimmed=true -p:TrimMode=partial
         -p:InvariantGlobalization=true -p:TreatWarningsAsErrors=false -p:SuppressTrimAnalysisWarnings=true
-        -p:JsonSerializerIsReflectionEnabledByDefault=true -p:DebugType=none -nodeReuse:false)
+        -p:JsonSerializerIsReflectionEnabledByDefault=true -p:DebugType=none -p:R2MBenchWithoutScaleOut=true -nodeReuse:false)
 # One trimmed publish: the benchmarks program references the sample and runs it as "sample" (two trimmed
 # publishes into one folder would overwrite each other's trimmed framework assemblies).
 dotnet publish "$root/bench/R2M.Benchmarks/R2M.Benchmarks.csproj" "${common[@]}" -o "$out/app"

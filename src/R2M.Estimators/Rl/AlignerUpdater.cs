@@ -67,6 +67,7 @@ internal sealed class AlignerUpdater(RewardFunction reward, OptimizerHelper? opt
         }
         replay.Add(step, rollout.RewardTokenEmbeddings, feedback, rollout.Gold, rollout.GroupSize);
         if (options.ReplaySteps > 0) metrics["r2m/replay_steps"] = replay.Count;
+        DeviceSync.Wait(rollout.Scores.device);
         metrics["time/aligner_update_s"] = watch.Elapsed.TotalSeconds;
     }
 

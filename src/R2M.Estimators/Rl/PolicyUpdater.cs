@@ -95,6 +95,7 @@ internal sealed class PolicyUpdater(CausalLM policy, ValueHead? valueHead, Maste
             metrics["val/clipfrac_avg"] = valueClipSum / updates;
         }
         metrics["val/first_minibatch_ratio_max_dev"] = firstRatioDeviation;
+        DeviceSync.Wait(rollout.Scores.device);
         metrics["time/policy_update_s"] = watch.Elapsed.TotalSeconds;
         return metrics["objective/kl"];
     }

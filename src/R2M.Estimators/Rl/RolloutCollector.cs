@@ -26,6 +26,7 @@ internal sealed class RolloutCollector(IRolloutBackend backend, CausalLM policy,
         if (parts.Count != chunks.Count || parts.Zip(chunks).Any(x => x.First.Responses.Length != x.Second.Prompts.Count))
             throw new InvalidOperationException($"The rollout backend returned {parts.Count} chunks for the {chunks.Count} of step {step}, or a chunk with the wrong number of rows.");
         var generated = GeneratedRollouts.Concat(parts, reward.PolicyCodec.Tokenizer.PadId);
+        DeviceSync.Wait(generated.Sequences.device);
         metrics["time/generation_s"] = watch.Elapsed.TotalSeconds;
 
         var sequences = generated.Sequences;
@@ -53,12 +54,14 @@ internal sealed class RolloutCollector(IRolloutBackend backend, CausalLM policy,
             entropy.Add(ent.MoveToOuterDisposeScope());
             if (valueHead is not null) values.Add(valueHead.forward(h[.., (p - 1)..^1]).to_type(ScalarType.Float32).MoveToOuterDisposeScope());
         }
+        DeviceSync.Wait(sequences.device);
         var refWatch = Stopwatch.StartNew();
         foreach (var rows in batches)
         {
             using var minibatch = NewDisposeScope();
             referenceLogProbs.Add(PolicyForward.Run(reference, sequences[rows], attention[rows], p, options.Temperature).LogProbs.MoveToOuterDisposeScope());
         }
+        DeviceSync.Wait(sequences.device);
         metrics["time/reference_s"] = refWatch.Elapsed.TotalSeconds;
         metrics["time/policy_forward_s"] = watch.Elapsed.TotalSeconds - refWatch.Elapsed.TotalSeconds;
 
@@ -68,6 +71,7 @@ internal sealed class RolloutCollector(IRolloutBackend backend, CausalLM policy,
         var feedback = reward.Feedback(prompts, generated.Responses, omega);
         var vanilla = reward.Vanilla(rte);
         var scores = reward.Rewards(rte, feedback, omega, RlSeeds.CollectSalt + step);
+        DeviceSync.Wait(scores.device);
         metrics["time/reward_s"] = watch.Elapsed.TotalSeconds;
         RlChecks.Finite(scores, step, "reward");
 

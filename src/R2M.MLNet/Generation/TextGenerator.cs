@@ -24,7 +24,7 @@ public static class TextGenerator
         long batch = promptIds.shape[0];
         int promptLength = (int)promptIds.shape[1];
         int total = promptLength + options.MaxNewTokens;
-        using var generator = new Generator((ulong)options.Seed, device);
+        using var draws = new SeededDraws((ulong)options.Seed, device);
         using var pad = options.PadId.ToScalar();
         var stopIds = tensor(options.StopTokenIds.Append(options.EosId).Distinct().Select(i => (long)i).ToArray(), device: device);
 
@@ -50,7 +50,7 @@ public static class TextGenerator
             var logits = model.Logits(hidden[.., -1, ..]);                          // (B, V)
             if (logits.dtype != ScalarType.Float32) logits = logits.to_type(ScalarType.Float32);
 
-            var (next, logProb) = Sample(logits, options, generator);          // (B), (B)
+            var (next, logProb) = Sample(logits, options, draws);          // (B), (B)
             next = where(alive, next, full_like(next, pad));
             logProb = where(alive, logProb, zeros_like(logProb));
             var emitted = alive.to_type(ScalarType.Int64);
@@ -93,7 +93,7 @@ public static class TextGenerator
     }
 
     /// <summary>One token per row from <paramref name="logits"/> (B, V) float32, and its log-probability.</summary>
-    public static (Tensor Next, Tensor LogProb) Sample(Tensor logits, GenerationOptions options, Generator generator)
+    public static (Tensor Next, Tensor LogProb) Sample(Tensor logits, GenerationOptions options, SeededDraws draws)
     {
         if (options.Temperature == 0)
         {
@@ -124,7 +124,7 @@ public static class TextGenerator
         var probs = ReferenceEquals(filtered, scaled) ? logProbs.exp() : nn.functional.softmax(filtered, 1);
         // u is exactly 0 with probability 2^-24 in float32: E would be +inf and p/E 0 for every kept token, so
         // argmax would fall on id 0 whatever its probability; the smallest normal float keeps E finite (≈ 87.3).
-        var race = rand(probs.shape, generator: generator, device: probs.device).clamp_min_(TorchScalars.SmallestNormalFloat).log_().neg_(); // Exp(1)
+        var race = draws.Uniform(probs.shape).clamp_min_(TorchScalars.SmallestNormalFloat).log_().neg_(); // Exp(1)
         var next = probs.div_(race).argmax(1);                                                     // (B)
         return (next, logProbs.gather(1, next.unsqueeze(1)).squeeze(1));
     }

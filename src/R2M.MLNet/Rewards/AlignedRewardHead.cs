@@ -52,8 +52,8 @@ public sealed class NoiseAlignedRewardHead(PolicyFeedbackRewardHead aligner, lon
         var count = real.sum().mul(width);
         var mean = (hidden * real).sum() / count;
         var std = (((hidden - mean) * real).pow(TorchScalars.Two).sum() / count).sqrt();
-        using var generator = new Generator(unchecked((ulong)(seed * 7_919L + salt)), hidden.device);
-        var noise = (randn(hidden.shape, generator: generator, device: hidden.device) * std).Plus(mean);
+        using var draws = new SeededDraws(unchecked((ulong)(seed * 7_919L + salt)), hidden.device);
+        var noise = (draws.Normal(hidden.shape) * std).Plus(mean);
         return aligner.Reward(rte, noise, feedback.Mask, omega);
     }
 }

@@ -30,7 +30,7 @@ public class SamplerDistributionTests
     private static long[] Counts(double[] logits, GenerationOptions options, ulong seed)
     {
         using var scope = NewDisposeScope();
-        using var generator = new Generator(seed, CPU);
+        using var generator = new SeededDraws(seed, CPU);
         var batch = tensor(logits.Select(x => (float)x).ToArray()).unsqueeze(0).expand(Draws, -1).contiguous(); // (N, V)
         var (next, _) = TextGenerator.Sample(batch, options, generator);
         var counts = new long[logits.Length];
@@ -145,9 +145,9 @@ public class SamplerDistributionTests
     {
         using var scope = NewDisposeScope();
         var logits = tensor(Logits.Select(x => (float)x).ToArray()).unsqueeze(0).expand(64, -1).contiguous();
-        using var g1 = new Generator(5, CPU);
-        using var g2 = new Generator(5, CPU);
-        using var g3 = new Generator(6, CPU);
+        using var g1 = new SeededDraws(5, CPU);
+        using var g2 = new SeededDraws(5, CPU);
+        using var g3 = new SeededDraws(6, CPU);
 
         var a = TextGenerator.Sample(logits, Options(), g1).Next.data<long>().ToArray();
         var b = TextGenerator.Sample(logits, Options(), g2).Next.data<long>().ToArray();
@@ -161,7 +161,7 @@ public class SamplerDistributionTests
     public void Returned_log_probability_is_of_the_tempered_distribution_before_top_k_truncation()
     {
         using var scope = NewDisposeScope();
-        using var generator = new Generator(7, CPU);
+        using var generator = new SeededDraws(7, CPU);
         var logits = tensor(Logits.Select(x => (float)x).ToArray()).unsqueeze(0).expand(32, -1).contiguous();
 
         var (next, logProb) = TextGenerator.Sample(logits, Options(temperature: 0.7, topK: 3), generator);

@@ -19,7 +19,7 @@ public class SamplerZeroUniformTests
     public void Top_k_one_never_draws_a_filtered_token_even_when_a_uniform_draw_is_exactly_zero()
     {
         using var scope = NewDisposeScope();
-        using var generator = new Generator(3, CPU);
+        using var generator = new SeededDraws(3, CPU);
         var logits = tensor(new[] { 0f, 5f }).unsqueeze(0).expand(1 << 20, -1).contiguous(); // (2^20, 2): top-1 is id 1
 
         var (next, _) = TextGenerator.Sample(logits, new GenerationOptions { EosId = 0, PadId = 0, TopK = 1 }, generator);
