@@ -28,7 +28,7 @@ if (args.Length == 0 || !commands.TryGetValue(args[0], out var command))
 {
     Console.Error.WriteLine($"usage: R2M.Benchmarks <{string.Join("|", commands.Keys)}> [--key value ...]");
     Console.Error.WriteLine("  generation: --family llama|gpt2 --dtype float32|bf16 --batch 16 --new-tokens 128 --prompt 32 --layers 4 --d 256 --heads 8 --vocab 259 --repeats 3 --device cpu");
-    Console.Error.WriteLine("  roofline:   --preset qwen2.5-0.5b|qwen2.5-1.5b|toy (or --layers --d --heads --kv-heads --intermediate --vocab --tied true|false) --dtype float32|bf16 --batch 4 --prompt 32 --new-tokens 32 --train-length 64 --train true --repeats 3");
+    Console.Error.WriteLine("  roofline:   --preset qwen2.5-0.5b|qwen2.5-1.5b|toy (or --layers --d --heads --kv-heads --intermediate --vocab --tied true|false) --dtype float32|bf16 --batch 4 --prompt 32 --new-tokens 32 --train-length 64 --train true --repeats 3 --peak-n 2048 (bf16: 512)");
     Console.Error.WriteLine("  skinny-matmul: --rows 1,4,16 --dtype float32|bf16 --repeats 9 (weight streaming by matmul formulation at decode shapes)");
     Console.Error.WriteLine("  selfcheck:  --device cuda --golden <shared/golden>");
     Console.Error.WriteLine("  rlstep:     --size Small --prompts 8 --k 4 --new-tokens 32 --steps 10 --warmup 10 --rounds 3 --device cpu");
