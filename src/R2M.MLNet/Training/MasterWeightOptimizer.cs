@@ -1,3 +1,4 @@
+using R2M.MLNet.Native;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -67,8 +68,13 @@ public sealed class MasterWeightOptimizer : IDisposable
     }
 
     /// <summary>AdamW (decoupled weight decay) over the masters.</summary>
-    public static MasterWeightOptimizer AdamW(IReadOnlyList<nn.Module> modules, MixedPrecision precision, double learningRate, double weightDecay) =>
-        new(modules, precision, ps => new HeldScalarOptimizers.AdamW(ps, lr: learningRate, weightDecay: weightDecay));
+    public static MasterWeightOptimizer AdamW(IReadOnlyList<nn.Module> modules, MixedPrecision precision, double learningRate, double weightDecay)
+    {
+        // Every trainer (SFT, reward model, RL) builds its optimizer here: the process is training, so freed
+        // tensor memory is kept for the next step instead of being returned and faulted in again (NativeHeap).
+        NativeHeap.RetainFreedMemory();
+        return new(modules, precision, ps => new HeldScalarOptimizers.AdamW(ps, lr: learningRate, weightDecay: weightDecay));
+    }
 
     /// <summary>The precision the modules compute in.</summary>
     public MixedPrecision Precision { get; }
