@@ -75,7 +75,9 @@ internal static class RooflineBenchmark
         // Where a decode step's time goes: the output head's matmul and one layer's seven matmuls at M = batch rows,
         // timed alone, and the rest (attention over the cache, norms, RoPE, sampling, dispatch) by difference.
         var (headMs, layerMatmulMs, layerBytes) = DecodeProfile(model, shape, batch, dtype, elementBytes, repeats);
-        double layersMs = layerMatmulMs * shape.Layers, restMs = decodeStep * 1e3 - headMs - layersMs;
+        double layersMs = layerMatmulMs * shape.Layers;
+        var (samplingMs, drawMs) = SamplingProfile(batch, shape.Vocab, options, repeats);
+        double restMs = decodeStep * 1e3 - headMs - layersMs - samplingMs;
         double headBytes = (double)embedding * elementBytes;
         cpu.Lap();
 
@@ -128,7 +130,8 @@ internal static class RooflineBenchmark
         Console.WriteLine("|---|---:|---:|---:|---:|");
         Console.WriteLine(FormattableString.Invariant($"| output head, {shape.Vocab}×{shape.D} matmul at M = {batch} | {headMs:F1} | {headBytes / 1e9:F2} GB | {headBytes / headMs / 1e6:F1} | {headBytes / headMs / 1e6 / (bandwidth / 1e9):F2} |"));
         Console.WriteLine(FormattableString.Invariant($"| {shape.Layers} layers × 7 matmuls at M = {batch} | {layersMs:F1} | {layerBytes * shape.Layers / 1e9:F2} GB | {layerBytes * shape.Layers / layersMs / 1e6:F1} | {layerBytes * shape.Layers / layersMs / 1e6 / (bandwidth / 1e9):F2} |"));
-        Console.WriteLine(FormattableString.Invariant($"| the rest (attention, norms, RoPE, sampling, dispatch) | {restMs:F1} | | | |"));
+        Console.WriteLine(FormattableString.Invariant($"| sampling one token per row from ({batch}, {shape.Vocab}) float32 logits (of which the uniform draws: {drawMs:F1} ms) | {samplingMs:F1} | | | |"));
+        Console.WriteLine(FormattableString.Invariant($"| the rest (attention, norms, RoPE, casts, dispatch) | {restMs:F1} | | | |"));
         Console.WriteLine(FormattableString.Invariant($"peak RSS {rss:F0} MiB; the limits' own measurement took {limits.User + limits.System:F1} s of CPU"));
         var json = new Dictionary<string, object?>
         {
@@ -140,6 +143,7 @@ internal static class RooflineBenchmark
             ["decode_step_ms"] = Math.Round(decodeStep * 1e3, 1), ["decode_tokens_per_s"] = Math.Round(batch / decodeStep, 2),
             ["decode_fraction"] = Math.Round(decodeLimitStep / decodeStep, 3), ["decode_system_share"] = Math.Round(Share(decodeCpu), 3),
             ["decode_head_ms"] = Math.Round(headMs, 2), ["decode_layer_matmuls_ms"] = Math.Round(layersMs, 2), ["decode_rest_ms"] = Math.Round(restMs, 2),
+            ["decode_sampling_ms"] = Math.Round(samplingMs, 2), ["decode_uniform_draws_ms"] = Math.Round(drawMs, 2),
             ["prefill_s"] = Math.Round(prefillSeconds, 3), ["prefill_fraction"] = Math.Round(prefillLimit / prefillSeconds, 3),
             ["train_step_s"] = train ? Math.Round(trainSeconds, 3) : null, ["train_fraction"] = train ? Math.Round(trainLimit / trainSeconds, 3) : null,
             ["train_system_share"] = train ? Math.Round(Share(trainCpu), 3) : null,
@@ -176,11 +180,39 @@ internal static class RooflineBenchmark
         return (headMs, layerMs, shapes.Sum(s => (double)s[0] * s[1]) * elementBytes);
     }
 
-    /// <summary>Bytes per second of reading a 1 GiB float32 tensor (its sum), median of repeats.</summary>
+    /// <summary>
+    /// Milliseconds of one sampling step (<see cref="TextGenerator.Sample"/>, the generator's own rule) on random
+    /// (B, V) float32 logits, and of its V uniform draws per row alone; medians of repeated calls.
+    /// </summary>
+    private static (double SamplingMs, double DrawMs) SamplingProfile(int batch, int vocab, GenerationOptions options, int repeats)
+    {
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        var logits = randn(batch, vocab);
+        using var draws = new R2M.MLNet.Native.SeededDraws(1, CPU);
+        double samplingMs = 1e3 * Measure.MedianSeconds(Math.Max(5, repeats), () =>
+        {
+            using var inner = NewDisposeScope();
+            TextGenerator.Sample(logits, options, draws);
+        });
+        double drawMs = 1e3 * Measure.MedianSeconds(Math.Max(5, repeats), () => { using var u = draws.Uniform([batch, vocab]); });
+        return (samplingMs, drawMs);
+    }
+
+    /// <summary>
+    /// Bytes per second of reading a 1 GiB float32 tensor (its sum), the fastest of 7 reads: a limit is what the
+    /// machine can do, and on a shared host the median of three moved between 41 and 74 GB/s from run to run.
+    /// </summary>
     private static double Bandwidth(int repeats)
     {
         using var x = rand(256L * 1024 * 1024);
-        double seconds = Measure.MedianSeconds(Math.Max(3, repeats), () => { using var s = x.sum(); s.item<float>(); });
+        double seconds = Enumerable.Range(0, Math.Max(7, repeats)).Min(_ =>
+        {
+            var watch = Stopwatch.StartNew();
+            using var s = x.sum();
+            s.item<float>();
+            return watch.Elapsed.TotalSeconds;
+        });
         return x.numel() * 4.0 / seconds;
     }
 
