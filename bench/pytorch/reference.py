@@ -132,6 +132,17 @@ def main():
         opt.step()
 
     step_s = median_seconds(step, args.repeats, step, sync)
+
+    def forward_backward():
+        opt.zero_grad(set_to_none=False)
+        logits = model.logits(model.hidden(data))
+        F.cross_entropy(logits[:, :-1].reshape(-1, args.vocab).float(), data[:, 1:].reshape(-1)).backward()
+
+    # The step in two parts (forward + backward, then AdamW alone), and AdamW one parameter at a time as TorchSharp's.
+    fwd_bwd_s = median_seconds(forward_backward, args.repeats, forward_backward, sync)
+    opt_s = median_seconds(opt.step, args.repeats, opt.step, sync)
+    single = torch.optim.AdamW(model.parameters(), lr=1e-4, foreach=False)
+    single_s = median_seconds(single.step, args.repeats, single.step, sync)
     generated = args.batch * args.new_tokens
     peak = torch.cuda.max_memory_allocated() / 2**20 if device.type == "cuda" else float("nan")
     print(f"PyTorch {torch.__version__} eager, GPT-2 {args.layers} layers d {args.d}, {args.dtype}, {device}")
@@ -141,6 +152,8 @@ def main():
     print(json.dumps({"benchmark": "pytorch-reference", "torch": torch.__version__, "device": str(device), "dtype": args.dtype,
                       "tokens_per_s_cache": round(generated / cache_s, 1), "tokens_per_s_nocache": round(generated / nocache_s, 1),
                       "train_tokens_per_s": round(args.batch * length / step_s, 1), "peak_gpu_mib": round(peak, 1),
+                      "train_step_s": round(step_s, 4), "train_forward_backward_s": round(fwd_bwd_s, 4),
+                      "train_optimizer_s": round(opt_s, 4), "train_optimizer_s_foreach_false": round(single_s, 4),
                       "gpu": torch.cuda.get_device_name(device) if device.type == "cuda" else "cpu"}))
 
 

@@ -83,6 +83,11 @@ for dtype in ("float32", "bf16"):
         print(f"| {dtype} | train_tokens_per_s_master (float32 masters) | {d['train_tokens_per_s_master']:.0f} | | |")
     print(f"| {dtype} | card memory used at most (MiB, nvidia-smi) | {peak(f'dotnet_{dtype}')} | {peak(f'pytorch_{dtype}')} | |")
     print(f"| {dtype} | PyTorch max_memory_allocated (MiB) | | {p.get('peak_gpu_mib')} | |")
+    for key in ("train_step_s", "train_forward_backward_s", "train_optimizer_s"):
+        if key in d and key in p:
+            print(f"| {dtype} | {key} (seconds) | {d[key]} | {p[key]} | {d[key] / p[key]:.2f} |")
+    if "train_optimizer_s_foreach_false" in p:
+        print(f"| {dtype} | PyTorch AdamW one parameter at a time (foreach=False, seconds) | | {p['train_optimizer_s_foreach_false']} | |")
 r = last_json("rlstep.log")
 if r: print("\nrlstep on CUDA:", json.dumps(r))
 m = os.path.join(work, "mainjob", "metrics.json")
