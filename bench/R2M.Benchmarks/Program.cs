@@ -19,6 +19,7 @@ var commands = new Dictionary<string, Func<BenchArgs, int>>(StringComparer.Ordin
     ["soak"] = SoakTest.Run,   // hidden: the reliability soak the tests run in a child process
     ["probe"] = Probe.Run,     // hidden: hostile files loaded under a memory cap by the tests
     ["finaliser-race"] = FinaliserRace.Run, // hidden: the library's hot paths while another thread forces collections
+    ["heap-probe"] = HeapProbe.Run, // hidden: page faults of a freed and reallocated 256 MiB block, for the tests
 #if !R2M_WITHOUT_SCALEOUT
     ["scaleout"] = ScaleOutBenchmark.Run,
     ["scaleout-worker"] = ScaleOutWorker.Run,
