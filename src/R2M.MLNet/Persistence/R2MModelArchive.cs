@@ -37,15 +37,20 @@ public static class R2MModelArchive
     public const string ManifestEntry = "r2m/manifest.json";
 
     /// <summary>Writes <paramref name="model"/> and the ML.NET graph (an ML.NET model zip, as bytes) into one zip at <paramref name="path"/>.</summary>
+    /// <remarks>
+    /// The weights are written to a temporary folder first and streamed from there into the zip (hashed on the way
+    /// in a first pass), never held in memory whole: a float32 safetensors file of a 1.5B model is over 2 GiB, more
+    /// than one .NET array can hold.
+    /// </remarks>
     public static void Save(R2MModel model, byte[] mlNetGraphZip, string path)
     {
-        var entries = new SortedDictionary<string, byte[]>(StringComparer.Ordinal);
+        var entries = new SortedDictionary<string, EntrySource>(StringComparer.Ordinal);
         using (var graph = new ZipArchive(new MemoryStream(mlNetGraphZip), ZipArchiveMode.Read))
         {
             foreach (var e in graph.Entries)
             {
                 if (e.FullName.StartsWith("r2m/", StringComparison.Ordinal)) throw new ArgumentException("The ML.NET graph must not hold r2m/ entries.");
-                entries[e.FullName] = ReadAll(e);
+                entries[e.FullName] = EntrySource.Of(ReadAll(e));
             }
         }
         StaleTemp.Sweep(Path.GetTempPath(), "r2m-save-");
@@ -56,45 +61,78 @@ public static class R2MModelArchive
             HfCheckpoint.Save(model.RewardModel, Path.Combine(temp, "reward_model"));
             foreach (string sub in new[] { "policy", "reward_model" })
                 foreach (string file in Directory.GetFiles(Path.Combine(temp, sub)))
-                    entries[$"r2m/{sub}/{Path.GetFileName(file)}"] = File.ReadAllBytes(file);
+                    entries[$"r2m/{sub}/{Path.GetFileName(file)}"] = EntrySource.OfFile(file);
             if (model.Aligner is not null)
             {
                 string alignerPath = Path.Combine(temp, "aligner.safetensors");
                 Safetensors.Save(alignerPath, model.Aligner.state_dict());
-                entries["r2m/aligner.safetensors"] = File.ReadAllBytes(alignerPath);
+                entries["r2m/aligner.safetensors"] = EntrySource.OfFile(alignerPath);
             }
+            foreach (var (name, bytes) in model.TokenizerSpec.Files) entries[$"r2m/tokenizer/{name}"] = EntrySource.Of(bytes);
+            var description = new JsonObject
+            {
+                ["omega"] = model.Omega,
+                ["tokenizer"] = model.TokenizerSpec.Kind,
+                ["aligner_width"] = model.Aligner is null ? null : (JsonNode)(int)model.Aligner.CrossAttention.state_dict().First(kv => kv.Key.StartsWith("wq", StringComparison.Ordinal)).Value.shape[0],
+                ["generation"] = JsonSerializer.SerializeToNode(model.Generation),
+            };
+            entries["r2m/model.json"] = EntrySource.Of(JsonSerializer.SerializeToUtf8Bytes(description, new JsonSerializerOptions { WriteIndented = true }));
+            var manifest = new JsonObject
+            {
+                ["format"] = FormatName,
+                ["version"] = FormatVersion,
+                ["entries"] = new JsonObject(entries.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)kv.Value.Sha256()))),
+                ["sizes"] = new JsonObject(entries.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)kv.Value.Length))),
+            };
+            entries[ManifestEntry] = EntrySource.Of(JsonSerializer.SerializeToUtf8Bytes(manifest, new JsonSerializerOptions { WriteIndented = true }));
+
+            AtomicFile.Write(path, stream =>
+            {
+                using var zip = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true);
+                foreach (var (name, source) in entries)
+                {
+                    using var entryStream = zip.CreateEntry(name, CompressionLevel.Fastest).Open();
+                    source.CopyTo(entryStream);
+                }
+            });
         }
         finally
         {
             if (Directory.Exists(temp)) Directory.Delete(temp, recursive: true);
         }
-        foreach (var (name, bytes) in model.TokenizerSpec.Files) entries[$"r2m/tokenizer/{name}"] = bytes;
-        var description = new JsonObject
-        {
-            ["omega"] = model.Omega,
-            ["tokenizer"] = model.TokenizerSpec.Kind,
-            ["aligner_width"] = model.Aligner is null ? null : (JsonNode)(int)model.Aligner.CrossAttention.state_dict().First(kv => kv.Key.StartsWith("wq", StringComparison.Ordinal)).Value.shape[0],
-            ["generation"] = JsonSerializer.SerializeToNode(model.Generation),
-        };
-        entries["r2m/model.json"] = JsonSerializer.SerializeToUtf8Bytes(description, new JsonSerializerOptions { WriteIndented = true });
-        var manifest = new JsonObject
-        {
-            ["format"] = FormatName,
-            ["version"] = FormatVersion,
-            ["entries"] = new JsonObject(entries.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)Sha256(kv.Value)))),
-            ["sizes"] = new JsonObject(entries.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)kv.Value.LongLength))),
-        };
-        entries[ManifestEntry] = JsonSerializer.SerializeToUtf8Bytes(manifest, new JsonSerializerOptions { WriteIndented = true });
+    }
 
-        AtomicFile.Write(path, stream =>
+    /// <summary>An entry's content while the zip is written: bytes in memory, or a file streamed from disk.</summary>
+    private sealed class EntrySource
+    {
+        private readonly byte[]? bytes;
+        private readonly string? file;
+
+        private EntrySource(byte[]? bytes, string? file) => (this.bytes, this.file) = (bytes, file);
+
+        public static EntrySource Of(byte[] bytes) => new(bytes, null);
+
+        public static EntrySource OfFile(string file) => new(null, file);
+
+        public long Length => bytes?.LongLength ?? new FileInfo(file!).Length;
+
+        public string Sha256()
         {
-            using var zip = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true);
-            foreach (var (name, bytes) in entries)
+            if (bytes is not null) return R2MModelArchive.Sha256(bytes);
+            using var stream = new FileStream(file!, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20);
+            return Convert.ToHexStringLower(SHA256.HashData(stream));
+        }
+
+        public void CopyTo(Stream target)
+        {
+            if (bytes is not null)
             {
-                using var entryStream = zip.CreateEntry(name, CompressionLevel.Fastest).Open();
-                entryStream.Write(bytes);
+                target.Write(bytes);
+                return;
             }
-        });
+            using var stream = new FileStream(file!, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20);
+            stream.CopyTo(target, 1 << 20);
+        }
     }
 
     /// <summary>Entries every model zip has.</summary>
