@@ -62,26 +62,23 @@ internal static class GenerationBenchmark
         var trainIds = randint(0, vocab, [batch, trainLength], dtype: ScalarType.Int64, device: device);
         model.train();
         var optimizer = new HeldScalarOptimizers.AdamW(model.parameters(), lr: 1e-4);
-        void Step()
+        void ForwardBackward()
         {
             using var scope = NewDisposeScope();
             optimizer.zero_grad();
             var logits = model.Forward(trainIds).Logits;                                   // (B, T, V)
-            var loss = nn.functional.cross_entropy(logits[.., ..^1].reshape(-1, vocab), trainIds[.., 1..].reshape(-1));
-            loss.backward();
+            nn.functional.cross_entropy(logits[.., ..^1].reshape(-1, vocab), trainIds[.., 1..].reshape(-1)).backward();
+        }
+        void Step()
+        {
+            ForwardBackward();
             optimizer.step();
         }
         double stepSeconds = Measure.MedianSeconds(repeats, Step, device: device);
         double trainRate = (double)batch * trainLength / stepSeconds;
         // The step in two parts, to tell the model's kernels from the optimizer's (TorchSharp's AdamW updates one
         // parameter at a time; PyTorch's CUDA default groups them): forward + backward, then the AdamW step alone.
-        double forwardBackwardSeconds = Measure.MedianSeconds(repeats, () =>
-        {
-            using var scope = NewDisposeScope();
-            optimizer.zero_grad();
-            var logits = model.Forward(trainIds).Logits;                                   // (B, T, V)
-            nn.functional.cross_entropy(logits[.., ..^1].reshape(-1, vocab), trainIds[.., 1..].reshape(-1)).backward();
-        }, device: device);
+        double forwardBackwardSeconds = Measure.MedianSeconds(repeats, ForwardBackward, device: device);
         double optimizerSeconds = Measure.MedianSeconds(repeats, () => optimizer.step(), device: device);
 
         // bf16 only: the same step with float32 master weights and AdamW state (MixedPrecision.BFloat16), the way

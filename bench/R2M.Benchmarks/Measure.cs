@@ -4,9 +4,17 @@ using static TorchSharp.torch;
 
 namespace R2M.Benchmarks;
 
-/// <summary>Timing helpers: median of repeated runs after a warm-up.</summary>
+/// <summary>Timing helpers: the median of repeated runs after a warm-up, or the fastest run.</summary>
 internal static class Measure
 {
+    /// <summary>The fastest of <paramref name="repeats"/> runs, in seconds (no warm-up): for a machine's limits, what it can do at best.</summary>
+    public static double FastestSeconds(int repeats, Action run) => Enumerable.Range(0, repeats).Min(_ =>
+    {
+        var watch = Stopwatch.StartNew();
+        run();
+        return watch.Elapsed.TotalSeconds;
+    });
+
     public static double MedianSeconds(int repeats, Action run, Action? warmup = null, Device? device = null)
     {
         (warmup ?? run)();

@@ -206,13 +206,7 @@ internal static class RooflineBenchmark
     private static double Bandwidth(int repeats)
     {
         using var x = rand(256L * 1024 * 1024);
-        double seconds = Enumerable.Range(0, Math.Max(7, repeats)).Min(_ =>
-        {
-            var watch = Stopwatch.StartNew();
-            using var s = x.sum();
-            s.item<float>();
-            return watch.Elapsed.TotalSeconds;
-        });
+        double seconds = Measure.FastestSeconds(Math.Max(7, repeats), () => { using var s = x.sum(); s.item<float>(); });
         return x.numel() * 4.0 / seconds;
     }
 

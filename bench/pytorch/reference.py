@@ -124,19 +124,16 @@ def main():
     model.train()
     opt = torch.optim.AdamW(model.parameters(), lr=1e-4)
 
-    def step():
-        opt.zero_grad(set_to_none=False)
-        logits = model.logits(model.hidden(data))
-        loss = F.cross_entropy(logits[:, :-1].reshape(-1, args.vocab).float(), data[:, 1:].reshape(-1))
-        loss.backward()
-        opt.step()
-
-    step_s = median_seconds(step, args.repeats, step, sync)
-
     def forward_backward():
         opt.zero_grad(set_to_none=False)
         logits = model.logits(model.hidden(data))
         F.cross_entropy(logits[:, :-1].reshape(-1, args.vocab).float(), data[:, 1:].reshape(-1)).backward()
+
+    def step():
+        forward_backward()
+        opt.step()
+
+    step_s = median_seconds(step, args.repeats, step, sync)
 
     # The step in two parts (forward + backward, then AdamW alone), and AdamW one parameter at a time as TorchSharp's.
     fwd_bwd_s = median_seconds(forward_backward, args.repeats, forward_backward, sync)

@@ -1,6 +1,5 @@
 using R2M.MLNet.IO;
 using System.IO.Compression;
-using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using R2M.MLNet.Modeling;
@@ -44,13 +43,13 @@ public static class R2MModelArchive
     /// </remarks>
     public static void Save(R2MModel model, byte[] mlNetGraphZip, string path)
     {
-        var entries = new SortedDictionary<string, EntrySource>(StringComparer.Ordinal);
+        var entries = new SortedDictionary<string, ArchiveEntrySource>(StringComparer.Ordinal);
         using (var graph = new ZipArchive(new MemoryStream(mlNetGraphZip), ZipArchiveMode.Read))
         {
             foreach (var e in graph.Entries)
             {
                 if (e.FullName.StartsWith("r2m/", StringComparison.Ordinal)) throw new ArgumentException("The ML.NET graph must not hold r2m/ entries.");
-                entries[e.FullName] = EntrySource.Of(ReadAll(e));
+                entries[e.FullName] = ArchiveEntrySource.Of(ReadAll(e));
             }
         }
         StaleTemp.Sweep(Path.GetTempPath(), "r2m-save-");
@@ -61,14 +60,14 @@ public static class R2MModelArchive
             HfCheckpoint.Save(model.RewardModel, Path.Combine(temp, "reward_model"));
             foreach (string sub in new[] { "policy", "reward_model" })
                 foreach (string file in Directory.GetFiles(Path.Combine(temp, sub)))
-                    entries[$"r2m/{sub}/{Path.GetFileName(file)}"] = EntrySource.OfFile(file);
+                    entries[$"r2m/{sub}/{Path.GetFileName(file)}"] = ArchiveEntrySource.OfFile(file);
             if (model.Aligner is not null)
             {
                 string alignerPath = Path.Combine(temp, "aligner.safetensors");
                 Safetensors.Save(alignerPath, model.Aligner.state_dict());
-                entries["r2m/aligner.safetensors"] = EntrySource.OfFile(alignerPath);
+                entries["r2m/aligner.safetensors"] = ArchiveEntrySource.OfFile(alignerPath);
             }
-            foreach (var (name, bytes) in model.TokenizerSpec.Files) entries[$"r2m/tokenizer/{name}"] = EntrySource.Of(bytes);
+            foreach (var (name, bytes) in model.TokenizerSpec.Files) entries[$"r2m/tokenizer/{name}"] = ArchiveEntrySource.Of(bytes);
             var description = new JsonObject
             {
                 ["omega"] = model.Omega,
@@ -76,7 +75,7 @@ public static class R2MModelArchive
                 ["aligner_width"] = model.Aligner is null ? null : (JsonNode)(int)model.Aligner.CrossAttention.state_dict().First(kv => kv.Key.StartsWith("wq", StringComparison.Ordinal)).Value.shape[0],
                 ["generation"] = JsonSerializer.SerializeToNode(model.Generation),
             };
-            entries["r2m/model.json"] = EntrySource.Of(JsonSerializer.SerializeToUtf8Bytes(description, new JsonSerializerOptions { WriteIndented = true }));
+            entries["r2m/model.json"] = ArchiveEntrySource.Of(JsonSerializer.SerializeToUtf8Bytes(description, new JsonSerializerOptions { WriteIndented = true }));
             var manifest = new JsonObject
             {
                 ["format"] = FormatName,
@@ -84,7 +83,7 @@ public static class R2MModelArchive
                 ["entries"] = new JsonObject(entries.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)kv.Value.Sha256()))),
                 ["sizes"] = new JsonObject(entries.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)kv.Value.Length))),
             };
-            entries[ManifestEntry] = EntrySource.Of(JsonSerializer.SerializeToUtf8Bytes(manifest, new JsonSerializerOptions { WriteIndented = true }));
+            entries[ManifestEntry] = ArchiveEntrySource.Of(JsonSerializer.SerializeToUtf8Bytes(manifest, new JsonSerializerOptions { WriteIndented = true }));
 
             AtomicFile.Write(path, stream =>
             {
@@ -99,39 +98,6 @@ public static class R2MModelArchive
         finally
         {
             if (Directory.Exists(temp)) Directory.Delete(temp, recursive: true);
-        }
-    }
-
-    /// <summary>An entry's content while the zip is written: bytes in memory, or a file streamed from disk.</summary>
-    private sealed class EntrySource
-    {
-        private readonly byte[]? bytes;
-        private readonly string? file;
-
-        private EntrySource(byte[]? bytes, string? file) => (this.bytes, this.file) = (bytes, file);
-
-        public static EntrySource Of(byte[] bytes) => new(bytes, null);
-
-        public static EntrySource OfFile(string file) => new(null, file);
-
-        public long Length => bytes?.LongLength ?? new FileInfo(file!).Length;
-
-        public string Sha256()
-        {
-            if (bytes is not null) return R2MModelArchive.Sha256(bytes);
-            using var stream = new FileStream(file!, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20);
-            return Convert.ToHexStringLower(SHA256.HashData(stream));
-        }
-
-        public void CopyTo(Stream target)
-        {
-            if (bytes is not null)
-            {
-                target.Write(bytes);
-                return;
-            }
-            using var stream = new FileStream(file!, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20);
-            stream.CopyTo(target, 1 << 20);
         }
     }
 
@@ -243,7 +209,4 @@ public static class R2MModelArchive
         stream.CopyTo(copy);
         return copy.ToArray();
     }
-
-    private static string Sha256(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
-
 }
