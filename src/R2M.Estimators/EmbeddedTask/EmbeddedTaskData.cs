@@ -34,9 +34,10 @@ public sealed record EmbeddedTaskData(int Seed, EmbeddedTaskOptions Options,
     /// <summary>
     /// What the SFT corpus's mediocre answers are: wrong or cut short, never padded, so the SFT policy rarely pads
     /// and padding is what RL finds by climbing the proxy's length bias (the reward model learns that bias from
-    /// the preference pairs, which do hold padded answers).
+    /// the preference pairs, which do hold padded answers). Wrong when the uniform draw <paramref name="u"/> falls
+    /// below <paramref name="wrongShare"/>; at 0.5 this is the same draw as picking one of the two styles at random.
     /// </summary>
-    private static readonly EmbeddedResponseStyle[] MediocreStyles = [EmbeddedResponseStyle.Wrong, EmbeddedResponseStyle.Truncated];
+    private static EmbeddedResponseStyle MediocreStyle(double u, double wrongShare) => u < wrongShare ? EmbeddedResponseStyle.Wrong : EmbeddedResponseStyle.Truncated;
 
     /// <summary>The gold judge, <see cref="EmbeddedJudge.Score(string, string)"/>.</summary>
     public GoldJudge Judge => EmbeddedJudge.Score;
@@ -53,7 +54,7 @@ public sealed record EmbeddedTaskData(int Seed, EmbeddedTaskOptions Options,
         var sftTrain = Enumerable.Range(0, options.SftPairs).Select(_ =>
         {
             var instruction = Pick(train, sftRandom);
-            var style = sftRandom.NextDouble() < options.MediocreFraction ? MediocreStyles[sftRandom.Next(MediocreStyles.Length)] : EmbeddedResponseStyle.Good;
+            var style = sftRandom.NextDouble() < options.MediocreFraction ? MediocreStyle(sftRandom.NextDouble(), options.WrongShare) : EmbeddedResponseStyle.Good;
             return (instruction.Prompt, EmbeddedResponses.Write(instruction, style, sftRandom));
         }).ToArray();
         var sftValidationRandom = new Random(Derive(seed, 3));

@@ -15,6 +15,10 @@ public sealed record EmbeddedTaskOptions
     /// about 0.65; docs/embedded-task.md).
     /// </summary>
     public double MediocreFraction { get; init; } = 0.8;
+    /// <summary>
+    /// Share of the mediocre SFT answers that are wrong (a wrong word); the rest are cut short (default 0.5).
+    /// </summary>
+    public double WrongShare { get; init; } = 0.5;
     /// <summary>Preference pairs for reward-model training, from the training instructions (default 4000).</summary>
     public int PreferencePairs { get; init; } = 4000;
     /// <summary>Preference pairs for validation, from the evaluation instructions (default 400).</summary>
@@ -37,6 +41,7 @@ public sealed record EmbeddedTaskOptions
         if (SftPairs < 1) throw new ArgumentException($"EmbeddedTaskOptions.SftPairs must be at least 1, got {SftPairs}.");
         if (SftValidationPairs < 0) throw new ArgumentException($"EmbeddedTaskOptions.SftValidationPairs must be >= 0, got {SftValidationPairs}.");
         if (!(MediocreFraction >= 0 && MediocreFraction <= 1)) throw new ArgumentException($"EmbeddedTaskOptions.MediocreFraction must be in [0, 1], got {MediocreFraction}.");
+        if (!(WrongShare >= 0 && WrongShare <= 1)) throw new ArgumentException($"EmbeddedTaskOptions.WrongShare must be in [0, 1], got {WrongShare}.");
         if (PreferencePairs < 1) throw new ArgumentException($"EmbeddedTaskOptions.PreferencePairs must be at least 1, got {PreferencePairs}.");
         if (ValidationPreferencePairs < 0) throw new ArgumentException($"EmbeddedTaskOptions.ValidationPreferencePairs must be >= 0, got {ValidationPreferencePairs}.");
         if (!(NoiseRate >= 0 && NoiseRate <= 0.5)) throw new ArgumentException($"EmbeddedTaskOptions.NoiseRate must be in [0, 0.5], got {NoiseRate}.");

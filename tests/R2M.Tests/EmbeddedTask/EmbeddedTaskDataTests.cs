@@ -72,6 +72,24 @@ public class EmbeddedTaskDataTests
     }
 
     [Fact]
+    public void Wrong_share_sets_whether_a_mediocre_sft_answer_has_a_wrong_word_or_is_cut_short()
+    {
+        var allWrong = EmbeddedTaskData.Create(1, new EmbeddedTaskOptions { WrongShare = 1 });
+        var allCut = EmbeddedTaskData.Create(1, new EmbeddedTaskOptions { WrongShare = 0 });
+
+        // A wrong word keeps the answer's length; a cut answer is a prefix of the perfect one (Repeat and Count have one).
+        foreach (var (prompt, response) in allWrong.SftTrain)
+            response.Trim().Split(' ').Length.Should().Be(EmbeddedInstruction.TryParse(prompt)!.AnswerLength, $"'{prompt}' -> '{response}' has a wrong word, not a cut");
+        var fixedAnswers = allCut.SftTrain.Select(p => (p, Instruction: EmbeddedInstruction.TryParse(p.Prompt)!))
+            .Where(x => x.Instruction.Kind is EmbeddedTaskKind.Repeat or EmbeddedTaskKind.Count).ToList();
+        fixedAnswers.Should().HaveCountGreaterThan(1000);
+        foreach (var (pair, instruction) in fixedAnswers)
+            (" " + string.Join(' ', instruction.Answer(new Random(0)))).Should().StartWith(pair.Response, $"'{pair.Prompt}' -> '{pair.Response}' is cut short, not wrong");
+        foreach (var data in new[] { allWrong, allCut })
+            (data.SftTrain.Count(p => EmbeddedJudge.Score(p.Prompt, p.Response) < 1) / (double)data.SftTrain.Count).Should().BeInRange(0.75, 0.85, "80% of the answers are mediocre either way");
+    }
+
+    [Fact]
     public void Gold_validation_pairs_are_ordered_by_the_judge_alone()
     {
         var data = EmbeddedTaskData.Create(1);
@@ -87,5 +105,7 @@ public class EmbeddedTaskDataTests
         var act = () => EmbeddedTaskData.Create(1, new EmbeddedTaskOptions { NoiseRate = 0.7 });
 
         act.Should().Throw<ArgumentException>().WithMessage("*NoiseRate*");
+        var share = () => EmbeddedTaskData.Create(1, new EmbeddedTaskOptions { WrongShare = 1.5 });
+        share.Should().Throw<ArgumentException>().WithMessage("*WrongShare*");
     }
 }
