@@ -45,7 +45,7 @@ internal static class MainJob
             sftData = ml.Data.LoadFromEnumerable(task.SftTrain.Select(p => new PromptResponse { Prompt = chat.Apply(p.Prompt), Response = p.Response }));
             preferencePairs = task.PreferenceTrain.Select(p => p with { Prompt = chat.Apply(p.Prompt) }).ToList();
             evalPrompts = task.EvalPrompts.Select(chat.Apply).ToList();
-            Console.WriteLine($"embedded task: {task.TrainPrompts.Count} training and {task.EvalPrompts.Count} evaluation prompts, {task.SftTrain.Count} SFT pairs, {task.PreferenceTrain.Count} preference pairs ({task.Options.NoiseRate:P0} label noise{(task.Options.LengthBias > 0 ? ", length bias" : "")}); see docs/embedded-task.md");
+            Console.WriteLine($"embedded task: {task.TrainPrompts.Count} training and {task.EvalPrompts.Count} evaluation prompts, {task.SftTrain.Count} SFT pairs ({task.Options.MediocreFraction:P0} mediocre: {task.Options.WrongShare:P0} of those wrong, the rest cut short), {task.PreferenceTrain.Count} preference pairs ({task.Options.NoiseRate:P0} label noise{(task.Options.LengthBias > 0 ? ", length bias" : "")}); see docs/embedded-task.md");
         }
         else
         {

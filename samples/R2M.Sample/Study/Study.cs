@@ -22,7 +22,7 @@ internal static class Study
         TorchRuntime.EnsureLoaded();
         if (args.KlCoefficient is not null) throw new ArgumentException("--kl sets the main job's KL penalty; the study runs every variant without one.");
         if (args.NoLengthBias) throw new ArgumentException("--labels sets the main job's labels; the study runs both label arms.");
-        var run = args.Quick ? RunSettings.Smoke : RunSettings.Full;
+        var run = args.Quick ? RunSettings.Smoke : RunSettings.Study;
         var study = args.Quick ? StudySettings.Quick : StudySettings.Full;
         if (args.Steps is int steps) study = study with { Steps = steps, OmegaHorizon = Math.Max(1, steps / 4) };
         if (args.Seeds is int seeds) study = study with { Seeds = seeds };

@@ -1,7 +1,7 @@
 namespace R2M.Sample;
 
 /// <summary>
-/// The study's RL settings; the task, SFT and reward-model sizes are the main job's (<see cref="RunSettings"/>).
+/// The study's RL settings; the task, SFT and reward-model sizes are <see cref="RunSettings.Study"/>.
 /// The aligner settings are the instrument's: the same for every R2M variant (the paper's α 0.3 and Ω 0.6), with
 /// a learning rate and update count chosen on seeds 11-26, not the study's, as those under which the oracle (the
 /// positive control) moved the matched-KL score most (docs/results.md gives the sweep), and a replay of the last 8
