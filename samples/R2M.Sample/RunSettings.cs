@@ -18,8 +18,9 @@ internal sealed record RunSettings(PolicySize Policy, int SftPairs, int SftEpoch
     public static RunSettings Full { get; } = new(PolicySize.Tiny, SftPairs: 6000, SftEpochs: 6, SftLearningRate: 3e-3, WrongShare: 0.1, PreferencePairs: 4000, PolicySampleRounds: 30,
         RmEpochs: 3, RmLearningRate: 1e-3, RmBatchSize: 16, RlSteps: 40, RlLearningRate: 1e-4, KlCoefficient: 0.2, PromptsPerStep: 32, SamplesPerPrompt: 4, MaxNewTokens: 32, MaxLength: 64);
 
+    /// <summary>The main job's --quick: a smoke run of every stage (8 prompts a step keep it near half a minute).</summary>
     public static RunSettings Quick { get; } = new(PolicySize.Tiny, SftPairs: 3000, SftEpochs: 3, SftLearningRate: 3e-3, WrongShare: 0.1, PreferencePairs: 2000, PolicySampleRounds: 10,
-        RmEpochs: 2, RmLearningRate: 1e-3, RmBatchSize: 16, RlSteps: 20, RlLearningRate: 1e-4, KlCoefficient: 0.2, PromptsPerStep: 32, SamplesPerPrompt: 4, MaxNewTokens: 32, MaxLength: 64);
+        RmEpochs: 2, RmLearningRate: 1e-3, RmBatchSize: 16, RlSteps: 20, RlLearningRate: 1e-4, KlCoefficient: 0.2, PromptsPerStep: 8, SamplesPerPrompt: 4, MaxNewTokens: 32, MaxLength: 64);
 
     /// <summary>
     /// The study's task, SFT and reward model (its RL settings are <see cref="StudySettings"/>): mediocre SFT answers

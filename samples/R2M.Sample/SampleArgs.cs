@@ -61,7 +61,7 @@ internal sealed record SampleArgs
           --kl <c>               the main job's KL penalty coefficient (default {RunSettings.Full.KlCoefficient}; the study runs without)
           --aligner-anchor <c>   study: the aligner's L2 anchor of φ to φ₀ (default {StudySettings.Full.AnchorCoefficient})
           --aligner-replay <n>   study: earlier steps' rollouts the aligner also trains on (default {StudySettings.Full.ReplaySteps})
-          --prompts-per-step <n> prompts per RL step (default {RunSettings.Full.PromptsPerStep}; study: {StudySettings.Full.PromptsPerStep})
+          --prompts-per-step <n> prompts per RL step (default {RunSettings.Full.PromptsPerStep}; {RunSettings.Quick.PromptsPerStep} with --quick; study: {StudySettings.Full.PromptsPerStep})
           --samples-per-prompt <n> samples per prompt, the group size (default {RunSettings.Full.SamplesPerPrompt}; study: {StudySettings.Full.SamplesPerPrompt})
           --labels <length-biased|noise-only>  the main job's preference labels: flipped at random and favouring the
                                  longer answer within a small gold gap (default), or flipped at random only
