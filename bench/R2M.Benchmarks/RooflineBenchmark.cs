@@ -40,7 +40,8 @@ internal static class RooflineBenchmark
         double bandwidth = Bandwidth(repeats);
         // libtorch's CPU bf16 GEMM took about 55 s for one 2048² product on the 2-core EPYC (float32: 0.12 s), so
         // bf16's peak is measured at 512² unless --peak-n says otherwise.
-        double peak = MatmulPeak(dtype, repeats, a.Int("peak-n", dtype == ScalarType.Float32 ? 2048 : 512));
+        int peakN = a.Int("peak-n", dtype == ScalarType.Float32 ? 2048 : 512);
+        double peak = MatmulPeak(dtype, repeats, peakN);
         var limits = cpu.Lap();
 
         manual_seed(1);
@@ -117,7 +118,7 @@ internal static class RooflineBenchmark
         double rss = Measure.PeakRssMiB();
         Console.WriteLine($"roofline: {preset} shapes ({shape.Layers} layers, d {shape.D}, {shape.Heads}/{shape.KvHeads} heads, intermediate {shape.Intermediate}, vocab {shape.Vocab}, {(shape.Tied ? "tied" : "untied")} head), {parameters / 1e6:F0} M parameters, {dtype}");
         Console.WriteLine($"machine: {machine}; torch threads {get_num_threads()}; median of {repeats}");
-        Console.WriteLine(FormattableString.Invariant($"limits: memory read {bandwidth / 1e9:F1} GB/s, matmul peak {peak / 1e9:F0} GFLOP/s ({dtype}, {a.Int("peak-n", dtype == ScalarType.Float32 ? 2048 : 512)}² products)"));
+        Console.WriteLine(FormattableString.Invariant($"limits: memory read {bandwidth / 1e9:F1} GB/s, matmul peak {peak / 1e9:F0} GFLOP/s ({dtype}, {peakN}² products)"));
         Console.WriteLine();
         Console.WriteLine("| workload | measured | its limit | fraction of limit | CPU time in kernel |");
         Console.WriteLine("|---|---:|---:|---:|---:|");

@@ -23,14 +23,14 @@ internal sealed record RunSettings(PolicySize Policy, int SftPairs, int SftEpoch
         RmEpochs: 2, RmLearningRate: 1e-3, RmBatchSize: 16, RlSteps: 20, RlLearningRate: 1e-4, KlCoefficient: 0.2, PromptsPerStep: 8, SamplesPerPrompt: 4, MaxNewTokens: 32, MaxLength: 64);
 
     /// <summary>
-    /// The study's task, SFT and reward model (its RL settings are <see cref="StudySettings"/>): mediocre SFT answers
-    /// wrong or cut short in equal parts, the task's defaults. docs/results.md was measured with these.
+    /// The study's task, SFT and reward model: the main job's sizes with the task's own mix of mediocre SFT answers
+    /// (wrong or cut short in equal parts); docs/results.md was measured with these. The study's RL settings are
+    /// <see cref="StudySettings"/>; it reads none of the RL fields here.
     /// </summary>
-    public static RunSettings Study { get; } = new(PolicySize.Tiny, SftPairs: 6000, SftEpochs: 6, SftLearningRate: 3e-3, WrongShare: 0.5, PreferencePairs: 4000, PolicySampleRounds: 30,
-        RmEpochs: 3, RmLearningRate: 1e-3, RmBatchSize: 16, RlSteps: 40, RlLearningRate: 1e-4, KlCoefficient: 0.05, PromptsPerStep: 8, SamplesPerPrompt: 4, MaxNewTokens: 32, MaxLength: 64);
+    public static RunSettings Study { get; } = Full with { WrongShare = new EmbeddedTaskOptions().WrongShare };
 
     /// <summary>The study's --quick: just enough to run every variant and write the report's tables.</summary>
-    public static RunSettings Smoke { get; } = new(PolicySize.Tiny, SftPairs: 300, SftEpochs: 1, SftLearningRate: 3e-3, WrongShare: 0.5, PreferencePairs: 300, PolicySampleRounds: 1,
+    public static RunSettings Smoke { get; } = new(PolicySize.Tiny, SftPairs: 300, SftEpochs: 1, SftLearningRate: 3e-3, WrongShare: new EmbeddedTaskOptions().WrongShare, PreferencePairs: 300, PolicySampleRounds: 1,
         RmEpochs: 1, RmLearningRate: 1e-3, RmBatchSize: 16, RlSteps: 6, RlLearningRate: 1e-4, KlCoefficient: 0.05, PromptsPerStep: 4, SamplesPerPrompt: 4, MaxNewTokens: 16, MaxLength: 64);
 
     /// <summary>The embedded task at these sizes (its label flaws are the task's defaults unless <paramref name="noLengthBias"/>).</summary>
